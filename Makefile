@@ -1,0 +1,14 @@
+# The project's commands (README.md). Each installs what it needs first.
+.PHONY: demo test stop setup
+
+demo:  ## PostgreSQL, the demo database and Odoo on http://127.0.0.1:$(ODOO_PORT)
+	@bash scripts/demo.sh
+
+test:  ## a fresh database, every addon's tests and the root tests
+	@bash scripts/test.sh
+
+stop:  ## stop what make demo started
+	@bash scripts/stop.sh
+
+setup:  ## only install what is missing (Debian packages, Python 3.7 venv)
+	@bash scripts/bootstrap.sh

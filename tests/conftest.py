@@ -1,0 +1,91 @@
+"""Fixtures of the cross-addon tests: a real Odoo server on a free loopback port.
+
+`make test` (scripts/test.sh) runs these with `-p no:odoo` after building the
+test database, and passes where things are through the environment:
+TELECOM_ODOO_CONF, TELECOM_DB, TELECOM_PYTHON, TELECOM_ODOO_BIN.
+"""
+import os
+import socket
+import subprocess
+import time
+import xmlrpc.client
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url, proc=None, timeout=120):
+    """Wait until `url` answers 200; fail early when the server process died."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError("server exited with code %s while starting" % proc.returncode)
+        try:
+            if requests.get(url, timeout=5).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError("%s did not answer within %ss" % (url, timeout))
+
+
+class OdooRPC:
+    """A small XML-RPC client bound to one user of one database."""
+
+    def __init__(self, url, db, login, password):
+        self.url, self.db, self.password = url, db, password
+        common = xmlrpc.client.ServerProxy(url + "/xmlrpc/2/common")
+        self.uid = common.authenticate(db, login, password, {})
+        if not self.uid:
+            raise RuntimeError("login %s refused by %s" % (login, url))
+        self.models = xmlrpc.client.ServerProxy(url + "/xmlrpc/2/object", allow_none=True)
+
+    def call(self, model, method, *args, **kwargs):
+        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+
+
+@pytest.fixture(scope="session")
+def odoo_env():
+    missing = [k for k in ("TELECOM_ODOO_CONF", "TELECOM_DB", "TELECOM_PYTHON", "TELECOM_ODOO_BIN")
+               if not os.environ.get(k)]
+    if missing:
+        pytest.fail("run the root tests through `make test` (missing %s)" % ", ".join(missing))
+    return {k: os.environ[k] for k in ("TELECOM_ODOO_CONF", "TELECOM_DB", "TELECOM_PYTHON", "TELECOM_ODOO_BIN")}
+
+
+@pytest.fixture(scope="session")
+def odoo_server(odoo_env, tmp_path_factory):
+    """An Odoo server on the test database, started for this test session."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("odoo") / "odoo.log"
+    cmd = [odoo_env["TELECOM_PYTHON"], odoo_env["TELECOM_ODOO_BIN"], "-c", odoo_env["TELECOM_ODOO_CONF"],
+           "-d", odoo_env["TELECOM_DB"], "--http-port=%d" % port, "--logfile=%s" % log,
+           "--log-handler=odoo.modules.graph:CRITICAL", "--max-cron-threads=0"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+    url = "http://127.0.0.1:%d" % port
+    try:
+        wait_http(url + "/web/login", proc)
+        yield {"url": url, "db": odoo_env["TELECOM_DB"], "log": log}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def rpc(odoo_server):
+    """XML-RPC as a given user: rpc('admin', 'admin')."""
+    def connect(login, password):
+        return OdooRPC(odoo_server["url"], odoo_server["db"], login, password)
+    return connect

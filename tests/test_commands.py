@@ -1,0 +1,76 @@
+"""The README's commands as a new user runs them: `make demo` twice (the second
+run reuses what exists), the demo lines over XML-RPC, then `make stop`.
+
+It uses a database and a run folder of its own so that it never touches a demo
+the developer has running, and the PostgreSQL server that `make test` set up.
+"""
+import os
+import subprocess
+import xmlrpc.client
+
+import psycopg2
+import pytest
+import requests
+
+from conftest import ROOT, OdooRPC, free_port
+
+
+def pg_settings(conf_path):
+    settings = {}
+    with open(conf_path) as conf:
+        for raw in conf:
+            key, sep, value = raw.partition("=")
+            if sep:
+                settings[key.strip()] = value.strip()
+    return settings
+
+
+@pytest.fixture
+def demo_env(odoo_env, tmp_path):
+    pg = pg_settings(odoo_env["TELECOM_ODOO_CONF"])
+    db = "telecom_demo_citest"
+    env = dict(os.environ, ODOO_DB=db, ODOO_PORT=str(free_port()), TELECOM_RUN=str(tmp_path / "run"),
+               DB_HOST=pg["db_host"], DB_PORT=pg["db_port"], DB_USER=pg["db_user"],
+               DB_PASSWORD=pg["db_password"])
+    dsn = dict(host=pg["db_host"], port=pg["db_port"], user=pg["db_user"], password=pg["db_password"],
+               dbname="postgres")
+
+    def drop():
+        conn = psycopg2.connect(**dsn)
+        conn.autocommit = True
+        with conn.cursor() as cr:
+            cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (db,))
+            cr.execute('DROP DATABASE IF EXISTS "%s"' % db)  # a constant name, not user input
+        conn.close()
+
+    drop()
+    yield env
+    subprocess.run(["make", "stop"], cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL)
+    drop()
+
+
+def run_make(target, env):
+    done = subprocess.run(["make", target], cwd=str(ROOT), env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:]
+    return done.stdout
+
+
+def test_make_demo_then_stop(demo_env):
+    url = "http://127.0.0.1:%s" % demo_env["ODOO_PORT"]
+    first = run_make("demo", demo_env)
+    assert url in first and "admin" in first and "ops" in first
+
+    assert requests.get(url + "/web/login", timeout=30).status_code == 200
+    admin = OdooRPC(url, demo_env["ODOO_DB"], "admin", "admin")
+    numbers = [l["phone_number"] for l in admin.call(
+        "telecom.line", "search_read", [["site_id.code", "=", "SITE_SW1"]], fields=["phone_number"])]
+    assert {"+33700000090", "+33700000091", "+33700000092", "+33700000093"} <= set(numbers)
+
+    second = run_make("demo", demo_env)
+    assert "Installing" not in second and "Updating" not in second, second
+    assert url in second
+
+    run_make("stop", demo_env)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url + "/web/login", timeout=5)
