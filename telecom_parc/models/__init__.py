@@ -1,0 +1,5 @@
+from . import res_partner
+from . import telecom_subscription
+from . import telecom_site
+from . import telecom_parc
+from . import telecom_line
