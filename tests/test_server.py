@@ -13,6 +13,18 @@ def test_login_page_answers(odoo_server):
     assert 'name="login"' in page.text and 'name="password"' in page.text
 
 
+def test_static_files_and_client_templates_are_served(odoo_server):
+    """The web client needs the addons' static files (QWeb templates of its
+    dialogs among them); an addon of the wheels that fails to import must not
+    take them down."""
+    for path in ("/web/static/src/xml/dialog.xml", "/telecom_parc/static/description/icon.png",
+                 "/web/static/lib/fontawesome/fonts/fontawesome-webfont.woff"):
+        answer = requests.get(odoo_server["url"] + path, timeout=30)
+        assert answer.status_code == 200, path
+    assert 't-name="Dialog"' in requests.get(odoo_server["url"] + "/web/static/src/xml/dialog.xml",
+                                             timeout=30).text
+
+
 def test_backend_stylesheets_compile_with_lessc(odoo_server):
     """The web client's LESS is compiled by lessc; a missing or broken lessc gives
     a stylesheet carrying Odoo's error message instead of CSS."""
