@@ -1,0 +1,136 @@
+# Copyright 2026 Telecom Parc contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import Counter, defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+
+from .telecom_deployment import OPEN_STATES
+
+
+def format_quantity(quantity):
+    """Return a quantity as short text: 2, 1.5."""
+    return ("%.2f" % quantity).rstrip("0").rstrip(".")
+
+
+class TelecomLine(models.Model):
+    _inherit = "telecom.line"
+
+    update_ids = fields.One2many(
+        comodel_name="telecom.line.update",
+        inverse_name="line_id",
+        string="MAJ",
+        readonly=True,
+    )
+    deployment_ids = fields.Many2many(
+        comodel_name="telecom.deployment",
+        relation="telecom_deployment_line_rel",
+        column1="line_id",
+        column2="deployment_id",
+        string="Deployments",
+        readonly=True,
+        copy=False,
+    )
+    one_off_summary = fields.Char(
+        string="One-off Options",
+        compute="_compute_one_off_summary",
+        help="The one-off options of the MAJ of the current month (by "
+             "activation date), e.g. \"Recharge DATA 1Go (Abo <50Go) x2\".",
+    )
+    open_deployment_count = fields.Integer(
+        string="Open Deployments",
+        compute="_compute_open_deployment_count",
+        help="Draft or confirmed deployments of the line.",
+    )
+
+    @api.model
+    def _telecom_current_period(self):
+        """Return the current MAJ period as (first day, first day of the
+        next period): the calendar month of today, in the user's time
+        zone."""
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        start = today + relativedelta(day=1)
+        return start, start + relativedelta(months=1)
+
+    @api.multi
+    def _compute_one_off_summary(self):
+        """One read_group for all the lines: the one-off options of the MAJ
+        whose date falls in the current period, summed by article."""
+        lines = self.filtered("id")
+        summaries = defaultdict(list)
+        if lines:
+            start, end = self._telecom_current_period()
+            groups = self.env["telecom.line.update.option"].read_group(
+                [("line_id", "in", lines.ids),
+                 ("date", ">=", fields.Date.to_string(start)),
+                 ("date", "<", fields.Date.to_string(end))],
+                ["line_id", "name", "quantity"],
+                ["line_id", "name"],
+                orderby="name",
+                lazy=False)
+            for group in groups:
+                summaries[group["line_id"][0]].append(
+                    "%s \u00d7%s" % (group["name"],
+                                     format_quantity(group["quantity"])))
+        for line in self:
+            line.one_off_summary = ", ".join(summaries.get(line.id, []))
+
+    @api.multi
+    def _compute_open_deployment_count(self):
+        """Two queries for all the lines: the open deployments of these
+        lines, then their lines (a many2many cannot be grouped by
+        read_group in Odoo 11)."""
+        lines = self.filtered("id")
+        counts = Counter()
+        if lines:
+            deployments = self.env["telecom.deployment"].search([
+                ("line_ids", "in", lines.ids),
+                ("state", "in", list(OPEN_STATES)),
+            ])
+            wanted = set(lines.ids)
+            for line_ids in deployments.read(["line_ids"]):
+                counts.update(wanted.intersection(line_ids["line_ids"]))
+        for line in self:
+            line.open_deployment_count = counts.get(line.id, 0)
+
+    @api.multi
+    def _telecom_history_reasons(self):
+        reasons = super(TelecomLine, self)._telecom_history_reasons()
+        updates = self.env["telecom.line.update"].sudo().search_count(
+            [("line_id", "=", self.id)])
+        if updates:
+            reasons.append(_("it has %d MAJ") % updates)
+        options = self.env["telecom.deployment.option"].sudo().search_count(
+            [("line_id", "=", self.id)])
+        if options:
+            reasons.append(
+                _("it has %d one-off option(s) in deployments") % options)
+        return reasons
+
+    @api.multi
+    def _telecom_has_history(self):
+        self.ensure_one()
+        if self.env["telecom.line.update"].sudo().search_count(
+                [("line_id", "=", self.id)]) or \
+                self.env["telecom.deployment.option"].sudo().search_count(
+                    [("line_id", "=", self.id)]):
+            return True
+        return super(TelecomLine, self)._telecom_has_history()
+
+    @api.multi
+    def action_view_open_deployments(self):
+        """Open the draft and confirmed deployments of the line."""
+        self.ensure_one()
+        action = self.env.ref(
+            "telecom_recharge.telecom_deployment_action").read()[0]
+        action["domain"] = [("line_ids", "in", self.ids),
+                            ("state", "in", list(OPEN_STATES))]
+        action["context"] = {}
+        return action
+
+    @api.multi
+    def action_open_recharge(self):
+        """Open the Recharge DATA wizard on these lines."""
+        return self._telecom_action_open_wizard(
+            "telecom_recharge.telecom_line_recharge_action")

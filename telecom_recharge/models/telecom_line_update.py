@@ -1,0 +1,125 @@
+# Copyright 2026 Telecom Parc contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.addons.telecom_parc.models.telecom_parc import SERVICE_TYPES
+
+from .telecom_deployment import CATEGORIES, COMMITMENTS
+
+
+class TelecomLineUpdate(models.Model):
+    """The update ("MAJ", mise à jour) of a line made by a done
+    deployment: what was applied to the line, with its one-off options
+    copied so that the history does not change with the products."""
+
+    _name = "telecom.line.update"
+    _description = "Telecom Line Update (MAJ)"
+    _order = "date desc, id desc"
+
+    name = fields.Char(
+        string="MAJ",
+        compute="_compute_name",
+        store=True,
+    )
+    line_id = fields.Many2one(
+        comodel_name="telecom.line",
+        string="Line",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        readonly=True,
+    )
+    phone_number = fields.Char(
+        related="line_id.phone_number", string="Phone Number",
+        readonly=True)
+    deployment_id = fields.Many2one(
+        comodel_name="telecom.deployment",
+        string="Deployment",
+        ondelete="restrict",
+        index=True,
+        readonly=True,
+    )
+    date = fields.Date(
+        string="MAJ Date",
+        required=True,
+        index=True,
+        readonly=True,
+        help="The date the MAJ takes effect: the activation date of the "
+             "deployment.",
+    )
+    date_activation = fields.Date(string="Activation Date", readonly=True)
+    date_deactivation = fields.Date(
+        string="Deactivation Date", readonly=True)
+    service_type = fields.Selection(
+        selection=SERVICE_TYPES, string="Type", readonly=True)
+    partner_operator_id = fields.Many2one(
+        comodel_name="res.partner", string="Partner Operator",
+        readonly=True, ondelete="restrict")
+    collection_operator_id = fields.Many2one(
+        comodel_name="res.partner", string="Collection Operator",
+        readonly=True, ondelete="restrict")
+    category = fields.Selection(
+        selection=CATEGORIES, string="Category", readonly=True)
+    framework_agreement = fields.Boolean(
+        string="Framework Agreement", readonly=True)
+    commitment = fields.Selection(
+        selection=COMMITMENTS, string="Commitment", readonly=True)
+    amount_total = fields.Monetary(
+        string="Total Amount",
+        readonly=True,
+        currency_field="currency_id",
+        help="Recurring monthly amount changed by the MAJ (subscription "
+             "and recurring options). One-off options are counted apart.",
+    )
+    amount_options = fields.Monetary(
+        string="Options Amount",
+        readonly=True,
+        currency_field="currency_id",
+        help="Recurring monthly amount of the options changed by the MAJ.",
+    )
+    option_ids = fields.One2many(
+        comodel_name="telecom.line.update.option",
+        inverse_name="update_id",
+        string="One-off Options",
+        readonly=True,
+    )
+    amount_one_off = fields.Monetary(
+        string="One-off Options Amount",
+        compute="_compute_amount_one_off",
+        store=True,
+        currency_field="currency_id",
+    )
+    info = fields.Text(string="MAJ Info", readonly=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        string="Company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env["res.company"]._company_default_get(
+            "telecom.line.update"),
+    )
+    currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Currency", store=True,
+        readonly=True)
+
+    _sql_constraints = [
+        ("deployment_line_uniq", "unique(deployment_id, line_id)",
+         "A deployment makes one MAJ per line."),
+    ]
+
+    @api.model
+    def _telecom_name_for_date(self, date):
+        """Return the name of a MAJ of ``date``: "MAJ 01-03-2026"."""
+        return _("MAJ %s") % (
+            fields.Date.from_string(date).strftime("%d-%m-%Y")
+            if date else "")
+
+    @api.depends("date")
+    def _compute_name(self):
+        for update in self:
+            update.name = self._telecom_name_for_date(update.date)
+
+    @api.depends("option_ids.amount")
+    def _compute_amount_one_off(self):
+        for update in self:
+            update.amount_one_off = sum(update.option_ids.mapped("amount"))

@@ -1,0 +1,3 @@
+from . import telecom_line_recharge
+from . import telecom_line_recharge_line
+from . import telecom_recharge_config
