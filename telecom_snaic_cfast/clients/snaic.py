@@ -1,0 +1,82 @@
+"""SNAIC API client (contract: docs/api/snaic.yaml).
+
+SNAIC speaks snake_case JSON under ``/api/v1``, identifies lines, sites and
+customers by string IDs ("SN-L-700000090") and answers an applied option with
+an ``option_ref`` such as "OP-123". Everything SNAIC-specific is in this
+module: adapting to the real SNAIC API means changing only this file.
+"""
+from urllib.parse import quote
+
+from .base import BaseClient, iso_date, json_number
+from .errors import UnknownOutcomeError
+
+
+class SnaicClient(BaseClient):
+    """Client of the SNAIC API. See ``BaseClient`` for the constructor."""
+
+    system = "SNAIC"
+    ping_path = "/api/v1/ping"
+
+    def find_line(self, phone_e164):
+        """SNAIC ID of the line with this E.164 number, or None when SNAIC does not know it."""
+        data = self._request("the look-up of line %s" % phone_e164, "GET", "/api/v1/lines/lookup",
+                             params={"msisdn": phone_e164}, not_found_none=True)
+        return _id(data, "line_id")
+
+    def find_site(self, code):
+        """SNAIC ID of the site with this code, or None when unknown."""
+        data = self._request("the look-up of site %s" % code, "GET", "/api/v1/sites/lookup",
+                             params={"code": code}, not_found_none=True)
+        return _id(data, "site_id")
+
+    def find_customer(self, ref):
+        """SNAIC ID of the customer with this reference, or None when unknown."""
+        data = self._request("the look-up of customer %s" % ref, "GET", "/api/v1/customers/lookup",
+                             params={"ref": ref}, not_found_none=True)
+        return _id(data, "customer_id")
+
+    def apply_option(self, remote_line_id, product_code, quantity, unit_price, effective_date,
+                     reference, idempotency_key, site_id=None, customer_id=None):
+        """Apply a one-off option to a SNAIC line; return SNAIC's reference ("OP-123").
+
+        ``idempotency_key`` is sent as the ``Idempotency-Key`` header: send the
+        same key on every retry of the same request so SNAIC applies it once.
+        ``reference`` is ours, unique per request (read back by ``get_option``).
+        """
+        if not idempotency_key:
+            raise ValueError("an idempotency key is required to apply an option")
+        body = {
+            "product_code": product_code,
+            "quantity": json_number(quantity),
+            "unit_price": float(unit_price),
+            "effective_date": iso_date(effective_date),
+            "reference": reference,
+        }
+        if site_id:
+            body["site_id"] = str(site_id)
+        if customer_id:
+            body["customer_id"] = str(customer_id)
+        data = self._request(
+            "the option %s on line %s" % (reference, remote_line_id), "POST",
+            "/api/v1/lines/%s/options" % quote(str(remote_line_id), safe=""),
+            body=body, headers={"Idempotency-Key": idempotency_key}, unsafe=True)
+        ref = _id(data, "option_ref")
+        if not ref:
+            # A 2xx without the reference is an answer we cannot read.
+            raise UnknownOutcomeError(
+                "SNAIC accepted the option %s but its reply has no option_ref; it will be checked "
+                "by reference before any resend." % reference, system=self.system)
+        return ref
+
+    def get_option(self, reference):
+        """SNAIC's reference of the option applied with our ``reference``, or None if never applied."""
+        data = self._request("the read-back of option %s" % reference, "GET", "/api/v1/options/lookup",
+                             params={"reference": reference}, not_found_none=True)
+        return _id(data, "option_ref")
+
+
+def _id(data, key):
+    """``data[key]`` as a string, or None when the answer is empty or lacks it."""
+    if not isinstance(data, dict) or data.get(key) in (None, ""):
+        return None
+    return str(data[key])

@@ -1,0 +1,495 @@
+"""Unit tests of the SNAIC/CFAST API clients, with HTTP mocked by ``responses``.
+
+No ORM here: plain ``unittest.TestCase`` classes, run by pytest-odoo with the
+addon's other tests, or by any test runner. Each fault of RELIABILITY.md that
+a client can see has its test, for both systems (the same cases run against
+SNAIC's and CFAST's contract).
+"""
+import json
+import logging
+import socket
+import traceback
+import unittest
+from http.client import RemoteDisconnected
+
+import requests
+import responses
+from urllib3.exceptions import ProtocolError
+
+from ..clients import (CfastClient, ConfigurationError, PermanentError, RetryableError,
+                       SnaicClient, UnknownOutcomeError, make_client)
+from ..clients import base as client_base
+from ..clients.base import parse_retry_after
+
+TOKEN = "s3cr3t-T0KEN-never-shown"
+KEY = "telecom_test:sync:42:%s"
+REFERENCE = "telecom_test:MAJ-42:%s"
+
+
+def free_port():
+    """A loopback port nobody listens on (bound then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def dropped():
+    """What requests raises when the server closes the connection without answering."""
+    return requests.exceptions.ConnectionError(
+        ProtocolError("Connection aborted.", RemoteDisconnected("Remote end closed connection without response")))
+
+
+class ClientCases(object):
+    """Cases shared by both systems; subclasses say how each system spells things."""
+
+    system = None
+    base_url = None
+    client_class = None
+    line_id = None
+    site_id = None
+    customer_id = None
+    remote_ref = None
+
+    # -- what differs per system (overridden) ------------------------------
+    def line_url(self):
+        raise NotImplementedError
+
+    def site_url(self):
+        raise NotImplementedError
+
+    def customer_url(self):
+        raise NotImplementedError
+
+    def apply_url(self, line_id):
+        raise NotImplementedError
+
+    def option_url(self):
+        raise NotImplementedError
+
+    def ping_url(self):
+        raise NotImplementedError
+
+    def line_body(self):
+        raise NotImplementedError
+
+    def site_body(self):
+        raise NotImplementedError
+
+    def customer_body(self):
+        raise NotImplementedError
+
+    def option_body(self):
+        raise NotImplementedError
+
+    def assert_apply_body(self, sent):
+        raise NotImplementedError
+
+    # -- fixtures ----------------------------------------------------------
+    def setUp(self):
+        super(ClientCases, self).setUp()
+        self.mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+        self.mock.start()
+        self.addCleanup(self.mock.reset)
+        self.addCleanup(self.mock.stop)
+        self.client = make_client(self.system, self.base_url, TOKEN)
+        self.addCleanup(self.client.close)
+        self.assertIsInstance(self.client, self.client_class)
+        self.key = KEY % self.system
+        self.reference = REFERENCE % self.system
+
+    def apply(self, client=None):
+        return (client or self.client).apply_option(
+            self.line_id, "RDATA1G-LT50", 2.0, 1.0, "2026-03-01", self.reference, self.key,
+            site_id=self.site_id, customer_id=self.customer_id)
+
+    def error_body(self, code, message):
+        return {"error": {"code": code, "message": message}}
+
+    def assert_no_token(self, exc):
+        """Neither the message, the repr nor the printed traceback shows the token."""
+        texts = [str(exc), repr(exc), "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))]
+        for text in texts:
+            self.assertNotIn(TOKEN, text)
+
+    # -- look-ups ----------------------------------------------------------
+    def test_find_line_sends_bearer_token_and_returns_the_id(self):
+        self.mock.add(responses.GET, self.line_url(), json=self.line_body(), status=200)
+        self.assertEqual(self.client.find_line("+33700000090"), str(self.line_id))
+        request = self.mock.calls[0].request
+        self.assertEqual(request.headers["Authorization"], "Bearer %s" % TOKEN)
+        self.assertIn("%2B33700000090", request.url)
+
+    def test_find_site_and_customer_return_ids(self):
+        self.mock.add(responses.GET, self.site_url(), json=self.site_body(), status=200)
+        self.mock.add(responses.GET, self.customer_url(), json=self.customer_body(), status=200)
+        self.assertEqual(self.client.find_site("SITE_SW1"), str(self.site_id))
+        self.assertEqual(self.client.find_customer("DEMO-CUST-SW"), str(self.customer_id))
+
+    def test_lookup_404_returns_none(self):
+        for url in (self.line_url(), self.site_url(), self.customer_url()):
+            self.mock.add(responses.GET, url, json=self.error_body("not_found", "unknown"), status=404)
+        self.assertIsNone(self.client.find_line("+33699999999"))
+        self.assertIsNone(self.client.find_site("NOPE"))
+        self.assertIsNone(self.client.find_customer("NOPE"))
+
+    def test_lookup_5xx_is_retryable(self):
+        self.mock.add(responses.GET, self.line_url(), json=self.error_body("unavailable", "down"), status=502)
+        with self.assertRaises(RetryableError) as caught:
+            self.client.find_line("+33700000090")
+        self.assertEqual(caught.exception.status, 502)
+
+    def test_lookup_dropped_connection_is_retryable(self):
+        # a read changes nothing remote: dropping it is just a failed try
+        self.mock.add(responses.GET, self.line_url(), body=dropped())
+        with self.assertRaises(RetryableError):
+            self.client.find_line("+33700000090")
+
+    def test_lookup_malformed_json_is_retryable(self):
+        self.mock.add(responses.GET, self.line_url(), body="<html>proxy</html>", status=200)
+        with self.assertRaises(RetryableError):
+            self.client.find_line("+33700000090")
+
+    # -- apply -------------------------------------------------------------
+    def test_apply_sends_idempotency_key_token_and_body(self):
+        self.mock.add(responses.POST, self.apply_url(self.line_id), json=self.option_body(), status=201)
+        self.assertEqual(self.apply(), self.remote_ref)
+        request = self.mock.calls[0].request
+        self.assertEqual(request.headers["Idempotency-Key"], self.key)
+        self.assertEqual(request.headers["Authorization"], "Bearer %s" % TOKEN)
+        self.assertEqual(request.req_kwargs["timeout"], (3.05, 30.0))
+        self.assert_apply_body(json.loads(request.body))
+
+    def test_apply_requires_an_idempotency_key(self):
+        with self.assertRaises(ValueError):
+            self.client.apply_option(self.line_id, "RDATA1G-LT50", 2, 1.0, "2026-03-01", self.reference, "")
+        self.assertEqual(len(self.mock.calls), 0)
+
+    def test_read_timeout_after_sending_apply_is_unknown_outcome(self):
+        # the remote may have applied it: neither failure nor success
+        self.mock.add(responses.POST, self.apply_url(self.line_id), body=requests.exceptions.ReadTimeout("timed out"))
+        with self.assertRaises(UnknownOutcomeError) as caught:
+            self.apply()
+        self.assertIn("checked by reference", str(caught.exception))
+        self.assert_no_token(caught.exception)
+
+    def test_read_timeout_on_lookup_is_retryable(self):
+        self.mock.add(responses.GET, self.line_url(), body=requests.exceptions.ReadTimeout("timed out"))
+        with self.assertRaises(RetryableError):
+            self.client.find_line("+33700000090")
+
+    def test_5xx_then_success_sends_the_same_key_twice(self):
+        url = self.apply_url(self.line_id)
+        self.mock.add(responses.POST, url, json=self.error_body("unavailable", "try later"), status=503)
+        self.mock.add(responses.POST, url, json=self.option_body(), status=201)
+        with self.assertRaises(RetryableError) as caught:
+            self.apply()
+        self.assertEqual(caught.exception.status, 503)
+        self.assertIsNone(caught.exception.retry_after)
+        self.assertEqual(self.apply(), self.remote_ref)
+        self.assertEqual([c.request.headers["Idempotency-Key"] for c in self.mock.calls], [self.key, self.key])
+        self.assertEqual(self.mock.calls[0].request.body, self.mock.calls[1].request.body)
+
+    def test_429_honours_retry_after_seconds(self):
+        self.mock.add(responses.POST, self.apply_url(self.line_id), status=429,
+                      json=self.error_body("rate_limited", "slow down"), headers={"Retry-After": "7"})
+        with self.assertRaises(RetryableError) as caught:
+            self.apply()
+        self.assertEqual(caught.exception.retry_after, 7)
+        self.assertEqual(caught.exception.status, 429)
+
+    def test_429_honours_retry_after_http_date(self):
+        self.mock.add(responses.POST, self.apply_url(self.line_id), status=429,
+                      json=self.error_body("rate_limited", "slow down"),
+                      headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
+        with self.assertRaises(RetryableError) as caught:
+            self.apply()
+        # a date in the past means "now", never a negative delay
+        self.assertEqual(caught.exception.retry_after, 0)
+
+    def test_business_errors_are_permanent_with_the_remote_message(self):
+        cases = [(400, "bad_request", "missing field(s): quantity"),
+                 (404, "line_not_found", "no line with ID %s" % self.line_id),
+                 (409, "idempotency_key_reused", "key already used with a different request"),
+                 (422, "validation_error", "unknown product code BAD-CODE")]
+        for status, code, message in cases:
+            self.mock.add(responses.POST, self.apply_url(self.line_id), json=self.error_body(code, message),
+                          status=status)
+            with self.assertRaises(PermanentError) as caught:
+                self.apply()
+            error = caught.exception
+            self.assertEqual(error.status, status)
+            self.assertEqual(error.code, code)
+            self.assertEqual(error.remote_message, message)
+            self.assertIn(message, str(error))
+            self.assertIn(self.client.system, str(error))
+            self.assert_no_token(error)
+
+    def test_401_and_403_are_configuration_errors_without_the_token(self):
+        for status in (401, 403):
+            self.mock.add(responses.POST, self.apply_url(self.line_id), status=status,
+                          json=self.error_body("unauthorized", "invalid token %s" % TOKEN))
+            with self.assertRaises(ConfigurationError) as caught:
+                self.apply()
+            self.assertEqual(caught.exception.status, status)
+            self.assertIn("credentials", str(caught.exception))
+            # even when the remote echoes the token back, it is masked
+            self.assertIn("***", str(caught.exception))
+            self.assert_no_token(caught.exception)
+
+    def test_2xx_with_malformed_json_on_apply_is_unknown_outcome(self):
+        self.mock.add(responses.POST, self.apply_url(self.line_id), body='{"option_ref": "OP-', status=201,
+                      content_type="application/json")
+        with self.assertRaises(UnknownOutcomeError) as caught:
+            self.apply()
+        self.assertEqual(caught.exception.status, 201)
+
+    def test_2xx_without_the_remote_reference_is_unknown_outcome(self):
+        self.mock.add(responses.POST, self.apply_url(self.line_id), json={"status": "queued"}, status=201)
+        with self.assertRaises(UnknownOutcomeError):
+            self.apply()
+
+    def test_dropped_connection_on_apply_is_unknown_outcome(self):
+        # the request left: the remote may have applied it before closing
+        self.mock.add(responses.POST, self.apply_url(self.line_id), body=dropped())
+        with self.assertRaises(UnknownOutcomeError):
+            self.apply()
+
+    def test_connect_timeout_is_retryable(self):
+        # nothing was sent: retrying cannot apply twice
+        self.mock.add(responses.POST, self.apply_url(self.line_id),
+                      body=requests.exceptions.ConnectTimeout("connect timed out"))
+        with self.assertRaises(RetryableError) as caught:
+            self.apply()
+        self.assertIn("nothing was sent", str(caught.exception))
+
+    def test_redirect_is_a_configuration_error(self):
+        self.mock.add(responses.POST, self.apply_url(self.line_id), status=301,
+                      headers={"Location": "https://elsewhere.example/"})
+        with self.assertRaises(ConfigurationError) as caught:
+            self.apply()
+        self.assertIn("URL", str(caught.exception))
+
+    # -- read back -----------------------------------------------------------
+    def test_get_option_returns_the_remote_ref_or_none(self):
+        self.mock.add(responses.GET, self.option_url(), json=self.option_body(), status=200)
+        self.mock.add(responses.GET, self.option_url(), json=self.error_body("not_found", "never applied"),
+                      status=404)
+        self.assertEqual(self.client.get_option(self.reference), self.remote_ref)
+        self.assertIsNone(self.client.get_option(self.reference))
+        self.assertIn("telecom_test%3AMAJ-42%3A", self.mock.calls[0].request.url)
+
+    # -- ping --------------------------------------------------------------
+    def test_ping_ok(self):
+        self.mock.add(responses.GET, self.ping_url(), json={}, status=200)
+        message = self.client.ping()
+        self.assertIn("Connected to %s" % self.client.system, message)
+
+    def test_ping_with_a_bad_token_says_check_credentials(self):
+        self.mock.add(responses.GET, self.ping_url(), json=self.error_body("unauthorized", "bad token"), status=401)
+        with self.assertRaises(ConfigurationError) as caught:
+            self.client.ping()
+        self.assertIn("check the credentials", str(caught.exception))
+        self.assert_no_token(caught.exception)
+
+    def test_ping_on_a_wrong_url_says_check_the_url(self):
+        self.mock.add(responses.GET, self.ping_url(), body="Not Found", status=404)
+        with self.assertRaises(ConfigurationError) as caught:
+            self.client.ping()
+        self.assertIn("check the URL", str(caught.exception))
+
+    def test_ping_timeout_is_retryable(self):
+        self.mock.add(responses.GET, self.ping_url(), body=requests.exceptions.ReadTimeout("timed out"))
+        with self.assertRaises(RetryableError) as caught:
+            self.client.ping()
+        self.assertIn("no answer within 30 s", str(caught.exception))
+        self.assertIn("check the URL", str(caught.exception))
+
+    # -- secrets -------------------------------------------------------------
+    def test_token_is_never_logged_nor_in_repr(self):
+        self.mock.add(responses.GET, self.line_url(), json=self.line_body(), status=200)
+        self.mock.add(responses.POST, self.apply_url(self.line_id), json=self.error_body("x", "boom"), status=500)
+        self.mock.add(responses.POST, self.apply_url(self.line_id), json=self.error_body("x", "no"), status=401)
+        self.mock.add(responses.POST, self.apply_url(self.line_id), body=requests.exceptions.ReadTimeout("t"))
+        # the clients' own logger: its level is set here, whatever the Odoo
+        # logging configuration of the test run says for "odoo.*"
+        logger = logging.getLogger(client_base.__name__)
+        with self.assertLogs(logger, level=logging.DEBUG) as logs:
+            self.client.find_line("+33700000090")
+            for expected in (RetryableError, ConfigurationError, UnknownOutcomeError):
+                with self.assertRaises(expected):
+                    self.apply()
+        text = "\n".join(logs.output)
+        self.assertNotIn(TOKEN, text)
+        self.assertNotIn("Authorization", text)
+        self.assertNotIn("+33700000090", text)  # no query strings (phone numbers) either
+        self.assertIn("%s GET" % self.client.system, text)
+        self.assertIn("-> 200", text)
+        self.assertIn("-> 500", text)
+        for obj in (self.client, self.client.session.auth):
+            self.assertNotIn(TOKEN, repr(obj))
+
+    def test_no_token_in_session_headers(self):
+        # the token is added per request by the auth object, so dumping the
+        # session's default headers cannot leak it
+        self.assertNotIn(TOKEN, repr(dict(self.client.session.headers)))
+
+
+class TestSnaicClient(ClientCases, unittest.TestCase):
+    system = "snaic"
+    base_url = "https://snaic.test"
+    client_class = SnaicClient
+    line_id = "SN-L-000101"
+    site_id = "SN-S-0001"
+    customer_id = "SN-C-0001"
+    remote_ref = "OP-123"
+
+    def line_url(self):
+        return self.base_url + "/api/v1/lines/lookup"
+
+    def site_url(self):
+        return self.base_url + "/api/v1/sites/lookup"
+
+    def customer_url(self):
+        return self.base_url + "/api/v1/customers/lookup"
+
+    def apply_url(self, line_id):
+        return self.base_url + "/api/v1/lines/%s/options" % line_id
+
+    def option_url(self):
+        return self.base_url + "/api/v1/options/lookup"
+
+    def ping_url(self):
+        return self.base_url + "/api/v1/ping"
+
+    def line_body(self):
+        return {"line_id": self.line_id, "msisdn": "+33700000090", "status": "active"}
+
+    def site_body(self):
+        return {"site_id": self.site_id, "code": "SITE_SW1"}
+
+    def customer_body(self):
+        return {"customer_id": self.customer_id, "ref": "DEMO-CUST-SW"}
+
+    def option_body(self):
+        return {"option_ref": self.remote_ref, "line_id": self.line_id, "reference": self.reference}
+
+    def assert_apply_body(self, sent):
+        self.assertEqual(sent, {
+            "product_code": "RDATA1G-LT50", "quantity": 2, "unit_price": 1.0,
+            "effective_date": "2026-03-01", "reference": self.reference,
+            "site_id": self.site_id, "customer_id": self.customer_id})
+        self.assertIsInstance(sent["quantity"], int)
+
+
+class TestCfastClient(ClientCases, unittest.TestCase):
+    system = "cfast"
+    base_url = "https://cfast.test/api"
+    client_class = CfastClient
+    line_id = "880001"
+    site_id = "5101"
+    customer_id = "90001"
+    remote_ref = "CF-000123"
+
+    def line_url(self):
+        return self.base_url + "/rest/v2/lines/search"
+
+    def site_url(self):
+        return self.base_url + "/rest/v2/sites/search"
+
+    def customer_url(self):
+        return self.base_url + "/rest/v2/accounts/search"
+
+    def apply_url(self, line_id):
+        return self.base_url + "/rest/v2/lines/%s/one-off-options" % line_id
+
+    def option_url(self):
+        return self.base_url + "/rest/v2/one-off-options/search"
+
+    def ping_url(self):
+        return self.base_url + "/rest/v2/whoami"
+
+    def line_body(self):
+        return {"line": {"id": int(self.line_id), "phoneNumber": "+33700000090", "status": "ACTIVE"}}
+
+    def site_body(self):
+        return {"site": {"id": int(self.site_id), "siteCode": "SITE_SW1"}}
+
+    def customer_body(self):
+        return {"account": {"id": int(self.customer_id), "externalRef": "DEMO-CUST-SW"}}
+
+    def option_body(self):
+        return {"option": {"id": self.remote_ref, "lineId": int(self.line_id),
+                           "externalReference": self.reference, "state": "APPLIED"}}
+
+    def assert_apply_body(self, sent):
+        # CFAST: camelCase, price as a decimal string, integer IDs
+        self.assertEqual(sent, {
+            "productCode": "RDATA1G-LT50", "quantity": 2, "unitPrice": "1.00",
+            "effectiveDate": "2026-03-01", "externalReference": self.reference,
+            "siteId": 5101, "accountId": 90001})
+
+
+class TestConnectionRefused(unittest.TestCase):
+    """A real closed port (no mock): the connection is refused, nothing is sent."""
+
+    def test_connection_refused_is_retryable_for_every_call(self):
+        url = "http://127.0.0.1:%d" % free_port()
+        for system in ("snaic", "cfast"):
+            client = make_client(system, url, TOKEN, timeout_connect=1, timeout_read=1)
+            self.addCleanup(client.close)
+            calls = [lambda: client.find_line("+33700000090"),
+                     lambda: client.apply_option("1", "RDATA1G-LT50", 1, 1.0, "2026-03-01", "r", "k")]
+            for call in calls:
+                with self.assertRaises(RetryableError) as caught:
+                    call()
+                self.assertIn("connection refused", str(caught.exception))
+                self.assertIn("nothing was sent", str(caught.exception))
+                printed = "".join(traceback.format_exception(
+                    type(caught.exception), caught.exception, caught.exception.__traceback__))
+                self.assertNotIn(TOKEN, printed)
+            # the test-connection button says what to check, not "will be retried"
+            with self.assertRaises(RetryableError) as caught:
+                client.ping()
+            self.assertIn("connection refused", str(caught.exception))
+            self.assertIn("check the URL", str(caught.exception))
+            self.assertNotIn("retried", str(caught.exception))
+
+
+class TestFactoryAndHelpers(unittest.TestCase):
+    def test_make_client_builds_each_system_with_its_settings(self):
+        snaic = make_client("snaic", "https://snaic.test/", TOKEN, timeout_connect=2, timeout_read=9, pool_size=4)
+        cfast = make_client("CFAST", "https://cfast.test", TOKEN)
+        self.addCleanup(snaic.close)
+        self.addCleanup(cfast.close)
+        self.assertIsInstance(snaic, SnaicClient)
+        self.assertIsInstance(cfast, CfastClient)
+        self.assertEqual(snaic.base_url, "https://snaic.test")
+        self.assertEqual(snaic.timeout, (2.0, 9.0))
+        self.assertEqual(cfast.timeout, (3.05, 30.0))
+        self.assertEqual(snaic.session.get_adapter("https://snaic.test")._pool_maxsize, 4)
+
+    def test_make_client_refuses_bad_settings_in_plain_words(self):
+        with self.assertRaises(ValueError):
+            make_client("other", "https://x.test", TOKEN)
+        with self.assertRaises(ConfigurationError) as caught:
+            make_client("snaic", "snaic.test", TOKEN)
+        self.assertIn("http://", str(caught.exception))
+        with self.assertRaises(ConfigurationError) as caught:
+            make_client("cfast", "https://cfast.test", "")
+        self.assertIn("token", str(caught.exception))
+
+    def test_url_credentials_are_masked(self):
+        client = make_client("snaic", "https://user:pw@snaic.test", TOKEN)
+        self.addCleanup(client.close)
+        self.assertNotIn("pw", repr(client))
+        self.assertEqual(client.safe_url, "https://snaic.test")
+
+    def test_parse_retry_after(self):
+        self.assertEqual(parse_retry_after("12"), 12)
+        self.assertIsNone(parse_retry_after(None))
+        self.assertIsNone(parse_retry_after("soon"))
+        self.assertEqual(parse_retry_after("Wed, 21 Oct 2015 07:28:20 GMT", now=1445412480.0), 20)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,555 @@
+"""The SNAIC/CFAST simulator (simulator/sim.py) against its contract
+(docs/api/*.yaml), its fault injection, and the real API clients
+(telecom_snaic_cfast/clients) driven against it over real HTTP.
+
+Plain pytest, no Odoo: `pytest -p no:odoo tests/test_simulator.py`.
+"""
+import http.client
+import logging
+import os
+import re
+import signal
+import socket
+import sys
+import threading
+import time
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from simulator_fixtures import (CLIENTS_DIR, SimProcess, load_clients, sim,  # noqa: E402,F401
+                                sim_server)
+
+clients = load_clients()
+
+PHONE = "+33700000090"
+SPEC = {
+    "snaic": {
+        "ping": "/api/v1/ping",
+        "line": ("/api/v1/lines/lookup", "msisdn"),
+        "site": ("/api/v1/sites/lookup", "code"),
+        "customer": ("/api/v1/customers/lookup", "ref"),
+        "apply": "/api/v1/lines/%s/options",
+        "option": ("/api/v1/options/lookup", "reference"),
+        "line_id": "SN-L-000101", "site_id": "SN-S-0001", "customer_id": "SN-C-0001",
+        "ref_pattern": r"^OP-\d+$",
+    },
+    "cfast": {
+        "ping": "/rest/v2/whoami",
+        "line": ("/rest/v2/lines/search", "phoneNumber"),
+        "site": ("/rest/v2/sites/search", "siteCode"),
+        "customer": ("/rest/v2/accounts/search", "externalRef"),
+        "apply": "/rest/v2/lines/%s/one-off-options",
+        "option": ("/rest/v2/one-off-options/search", "externalReference"),
+        "line_id": 880001, "site_id": 5101, "customer_id": 90001,
+        "ref_pattern": r"^CF-\d{6}$",
+    },
+}
+SYSTEMS = ("snaic", "cfast")
+
+
+def option_body(system, reference, product="RDATA1G-LT50", quantity=2, **extra):
+    """An apply body in the system's own spelling."""
+    if system == "snaic":
+        body = {"product_code": product, "quantity": quantity, "unit_price": 1.0,
+                "effective_date": "2026-03-01", "reference": reference}
+    else:
+        body = {"productCode": product, "quantity": quantity, "unitPrice": "1.00",
+                "effectiveDate": "2026-03-01", "externalReference": reference}
+    body.update(extra)
+    return body
+
+
+def apply(sim, system, key, reference="telecom_test:MAJ-1", line_id=None, timeout=10, token=None, **body_kw):
+    line_id = SPEC[system]["line_id"] if line_id is None else line_id
+    return sim.api(system, "POST", SPEC[system]["apply"] % line_id, timeout=timeout, token=token,
+                   headers={"Idempotency-Key": key} if key else {},
+                   json=option_body(system, "%s:%s" % (reference, system), **body_kw))
+
+
+def lookup(sim, system, kind, value, **kw):
+    path, param = SPEC[system][kind]
+    return sim.api(system, "GET", path, params={param: value}, **kw)
+
+
+def remote_ref(system, payload):
+    return payload["option_ref"] if system == "snaic" else payload["option"]["id"]
+
+
+def applied(sim, system):
+    return sim.sim_get(system, "applied")["applied"]
+
+
+def client(sim, system, **kw):
+    c = clients.make_client(system, sim.url(system), sim.tokens[system], **kw)
+    return c
+
+
+# ---------------------------------------------------------------------------
+# The contract
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_lookups_return_each_systems_own_ids_and_404_when_unknown(sim, system):
+    spec = SPEC[system]
+    line = lookup(sim, system, "line", PHONE)
+    site = lookup(sim, system, "site", "SITE_SW1")
+    customer = lookup(sim, system, "customer", "DEMO-CUST-SW")
+    assert (line.status_code, site.status_code, customer.status_code) == (200, 200, 200)
+    if system == "snaic":
+        assert line.json()["line_id"] == spec["line_id"]
+        assert site.json()["site_id"] == spec["site_id"]
+        assert customer.json()["customer_id"] == spec["customer_id"]
+    else:
+        assert line.json()["line"]["id"] == spec["line_id"]
+        assert site.json()["site"]["id"] == spec["site_id"]
+        assert customer.json()["account"]["id"] == spec["customer_id"]
+    for kind, value in (("line", "+33699999999"), ("site", "SITE_NOPE"), ("customer", "NOPE")):
+        missing = lookup(sim, system, kind, value)
+        assert missing.status_code == 404
+        assert set(missing.json()["error"]) == {"code", "message"}
+    assert lookup(sim, system, "line", "0700000090").status_code == 422
+
+
+def test_seed_has_the_demo_data_and_lines_known_to_one_system_only(sim):
+    for system in SYSTEMS:
+        for n in range(90, 110):
+            assert lookup(sim, system, "line", "+33700000%03d" % n).status_code == 200
+        for n in range(1, 11):
+            assert lookup(sim, system, "line", "+336000000%02d" % n).status_code == 200
+        for code in ("SITE_SW1", "SITE_SW2", "SITE_NE1"):
+            assert lookup(sim, system, "site", code).status_code == 200
+        for ref in ("DEMO-CUST-SW", "DEMO-CUST-NE"):
+            assert lookup(sim, system, "customer", ref).status_code == 200
+    assert lookup(sim, "snaic", "line", "+33600000099").status_code == 200
+    assert lookup(sim, "cfast", "line", "+33600000099").status_code == 404
+    assert lookup(sim, "cfast", "line", "+33600000098").status_code == 200
+    assert lookup(sim, "snaic", "line", "+33600000098").status_code == 404
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_apply_with_key_then_read_back_by_reference(sim, system):
+    spec = SPEC[system]
+    extra = ({"site_id": spec["site_id"], "customer_id": spec["customer_id"]} if system == "snaic"
+             else {"siteId": spec["site_id"], "accountId": spec["customer_id"]})
+    answer = apply(sim, system, "key-1", **extra)
+    assert answer.status_code == 201, answer.text
+    ref = remote_ref(system, answer.json())
+    assert re.match(spec["ref_pattern"], ref)
+    back = lookup(sim, system, "option", "telecom_test:MAJ-1:%s" % system)
+    assert back.status_code == 200
+    assert remote_ref(system, back.json()) == ref
+    assert lookup(sim, system, "option", "telecom_test:never").status_code == 404
+    [record] = applied(sim, system)
+    assert record["idempotency_key"] == "key-1"
+    assert record["line_id"] == str(spec["line_id"])
+    assert record["phone"] == PHONE
+    assert (record["product_code"], record["quantity"], record["unit_price"]) == ("RDATA1G-LT50", 2, 1.0)
+    assert record["reference"] == "telecom_test:MAJ-1:%s" % system
+    assert record["remote_ref"] == ref
+    assert record["site_id"] == str(spec["site_id"]) and record["customer_id"] == str(spec["customer_id"])
+    assert record["applied_at"].endswith("Z")
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_reused_key_with_same_body_replays_the_first_answer_and_applies_once(sim, system):
+    first = apply(sim, system, "key-same")
+    second = apply(sim, system, "key-same")
+    assert first.status_code == second.status_code == 201
+    assert first.content == second.content
+    assert second.headers.get("Idempotent-Replayed") == "true"
+    assert len(applied(sim, system)) == 1
+    assert sim.sim_get(system, "stats")["replays"] == 1
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_reused_key_with_different_body_is_409(sim, system):
+    assert apply(sim, system, "key-x").status_code == 201
+    conflict = apply(sim, system, "key-x", quantity=3)
+    assert conflict.status_code == 409
+    assert "Idempotency-Key" in conflict.json()["error"]["message"]
+    # the same reference under another key is refused too: never applied twice
+    duplicate = apply(sim, system, "key-y")
+    assert duplicate.status_code == 409
+    assert len(applied(sim, system)) == 1
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_validation_errors_apply_nothing(sim, system):
+    assert apply(sim, system, "k1", product="BAD-CODE").status_code == 422
+    assert apply(sim, system, "k2", quantity=0).status_code == 422
+    assert apply(sim, system, "k3", quantity=1.5).status_code == 422
+    assert apply(sim, system, "k4", line_id="999").status_code == 404
+    assert apply(sim, system, None).status_code == 400  # no Idempotency-Key
+    bad_json = sim.api(system, "POST", SPEC[system]["apply"] % SPEC[system]["line_id"],
+                       headers={"Idempotency-Key": "k5"}, data="not json")
+    assert bad_json.status_code == 400
+    missing = sim.api(system, "POST", SPEC[system]["apply"] % SPEC[system]["line_id"],
+                      headers={"Idempotency-Key": "k6"}, json={"quantity": 1})
+    assert missing.status_code == 400
+    assert applied(sim, system) == []
+
+
+def test_cfast_wants_prices_as_decimal_strings(sim):
+    answer = apply(sim, "cfast", "k1", unitPrice=1.0)
+    assert answer.status_code == 422
+    assert "unitPrice" in answer.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_wrong_or_missing_token_is_401(sim, system):
+    assert lookup(sim, system, "line", PHONE, token="wrong").status_code == 401
+    assert apply(sim, system, "k1", token="wrong").status_code == 401
+    assert applied(sim, system) == []
+    no_token = requests.get(sim.url(system) + SPEC[system]["ping"], timeout=10)
+    assert no_token.status_code == 401
+    assert sim.api(system, "GET", SPEC[system]["ping"]).status_code == 200
+    # the other system's token is not valid here
+    other = "cfast" if system == "snaic" else "snaic"
+    assert sim.api(system, "GET", SPEC[system]["ping"], token=sim.tokens[other]).status_code == 401
+
+
+def test_reset_clears_applied_keys_faults_and_stats_and_seed_adds_lines(sim):
+    assert apply(sim, "snaic", "k1").status_code == 201
+    sim.faults("snaic", script=[{"match": "apply", "fault": "5xx", "times": 3}])
+    added = sim.sim_post("snaic", "seed", {"lines": ["+33611111111"], "sites": {"SITE_NEW": "SN-S-0999"}})
+    assert lookup(sim, "snaic", "line", "+33611111111").json()["line_id"] == added["lines"]["+33611111111"]
+    assert lookup(sim, "snaic", "site", "SITE_NEW").json()["site_id"] == "SN-S-0999"
+    cf = sim.sim_post("cfast", "seed", {"lines": {"+33611111111": 123456}})
+    assert lookup(sim, "cfast", "line", "+33611111111").json()["line"]["id"] == cf["lines"]["+33611111111"]
+    sim.sim_post("snaic", "reset")
+    assert applied(sim, "snaic") == []
+    assert sim.sim_get("snaic", "faults")["script"] == []
+    stats = sim.sim_get("snaic", "stats")
+    assert stats["requests"] == {} and stats["applied"] == 0
+    # keys are forgotten: the same key applies again
+    assert apply(sim, "snaic", "k1").json()["option_ref"] == "OP-1"
+    # the seed is reloaded: lines added at run time are gone, the file's are back
+    assert lookup(sim, "snaic", "line", "+33611111111").status_code == 404
+    assert lookup(sim, "snaic", "line", PHONE).status_code == 200
+
+
+def test_keep_alive_serves_several_requests_on_one_connection(sim):
+    parts = urlsplit(sim.url("snaic"))
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        socks = []
+        for _ in range(3):
+            conn.request("GET", SPEC["snaic"]["ping"], headers=sim.headers("snaic"))
+            response = conn.getresponse()
+            assert response.status == 200 and response.version == 11
+            response.read()
+            socks.append(conn.sock)
+        assert socks[0] is not None and all(s is socks[0] for s in socks)
+    finally:
+        conn.close()
+
+
+def test_concurrent_requests_with_one_key_apply_once(sim):
+    """Two workers racing with the same key: one application, the same answer for all."""
+    results = []
+
+    def worker():
+        results.append(apply(sim, "snaic", "key-race"))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert [r.status_code for r in results] == [201] * 8
+    assert len(set(r.content for r in results)) == 1
+    assert len(applied(sim, "snaic")) == 1
+
+
+# ---------------------------------------------------------------------------
+# Fault injection
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_fault_5xx_applies_nothing_then_the_retry_applies(sim, system):
+    sim.faults(system, script=[{"match": "apply", "fault": "5xx", "times": 1}])
+    failed = apply(sim, system, "k1")
+    assert failed.status_code == 503
+    assert failed.json()["error"]["code"]
+    assert applied(sim, system) == []
+    assert apply(sim, system, "k1").status_code == 201
+    assert len(applied(sim, system)) == 1
+    stats = sim.sim_get(system, "stats")
+    assert stats["faults"] == {"5xx": 1} and stats["requests"]["apply"] == 2
+
+
+def test_fault_429_carries_retry_after(sim):
+    sim.faults("snaic", retry_after=3, script=[{"match": "apply", "fault": "429"},
+                                               {"match": "lookup_line", "fault": "429", "retry_after": 9}])
+    busy = apply(sim, "snaic", "k1")
+    assert busy.status_code == 429 and busy.headers["Retry-After"] == "3"
+    assert lookup(sim, "snaic", "line", PHONE).headers["Retry-After"] == "9"
+    assert applied(sim, "snaic") == []
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_fault_timeout_after_apply_applies_but_answers_late(sim, system):
+    sim.faults(system, timeout_s=1.0, script=[{"match": "apply", "fault": "timeout_after_apply"}])
+    started = time.time()
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        apply(sim, system, "k1", timeout=(3, 0.3))
+    assert time.time() - started < 1.0
+    [record] = applied(sim, system)  # applied although the caller timed out
+    again = apply(sim, system, "k1")  # the retry with the same key gets the first answer
+    assert again.status_code == 201
+    assert remote_ref(system, again.json()) == record["remote_ref"]
+    assert len(applied(sim, system)) == 1
+
+
+def test_fault_timeout_after_apply_answers_when_the_caller_waits(sim):
+    sim.faults("cfast", timeout_s=0.3, script=[{"match": "apply", "fault": "timeout_after_apply"}])
+    started = time.time()
+    answer = apply(sim, "cfast", "k1", timeout=5)
+    assert answer.status_code == 201 and time.time() - started >= 0.3
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_fault_malformed_applies_and_answers_unreadable_json(sim, system):
+    sim.faults(system, script=[{"match": "apply", "fault": "malformed"}])
+    answer = apply(sim, system, "k1")
+    assert answer.status_code == 201
+    with pytest.raises(ValueError):
+        answer.json()
+    assert len(applied(sim, system)) == 1
+    assert apply(sim, system, "k1").json()  # the replay is readable
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_fault_drop_closes_without_answer_and_applies_nothing(sim, system):
+    sim.faults(system, script=[{"match": "apply", "fault": "drop"}])
+    with pytest.raises(requests.exceptions.ConnectionError):
+        apply(sim, system, "k1")
+    assert applied(sim, system) == []
+    assert apply(sim, system, "k1").status_code == 201
+
+
+def test_scripted_status_faults_match_their_operation_in_order(sim):
+    sim.faults("snaic", script=[{"match": "lookup_site", "fault": "401"},
+                                {"match": "lookup_line", "fault": "422"},
+                                {"match": "any", "fault": "404", "times": 2},
+                                {"match": "lookup_customer", "fault": "403"}])
+    assert lookup(sim, "snaic", "line", PHONE).status_code == 422
+    assert lookup(sim, "snaic", "site", "SITE_SW1").status_code == 401
+    assert lookup(sim, "snaic", "line", PHONE).status_code == 404
+    # "any" comes before the customer entry in the script, so it is consumed first
+    assert lookup(sim, "snaic", "customer", "DEMO-CUST-SW").status_code == 404
+    assert lookup(sim, "snaic", "customer", "DEMO-CUST-SW").status_code == 403
+    assert lookup(sim, "snaic", "line", PHONE).status_code == 200
+    assert sim.sim_get("snaic", "faults")["script"] == []
+    # the other system is untouched by SNAIC's faults
+    assert lookup(sim, "cfast", "line", PHONE).status_code == 200
+
+
+def test_faults_never_touch_the_sim_endpoints(sim):
+    sim.faults("snaic", rates={"5xx": 1.0}, script=[{"match": "any", "fault": "drop", "times": 5}])
+    for what in ("applied", "stats", "faults", "health"):
+        sim.sim_get("snaic", what)
+    assert sim.sim_get("snaic", "faults")["script"][0]["times"] == 5
+
+
+def test_bad_fault_configuration_is_refused(sim):
+    for config in ({"rates": {"nope": 0.1}}, {"script": [{"match": "apply", "fault": "boom"}]},
+                   {"script": [{"match": "everything", "fault": "5xx"}]}, {"rates": {"5xx": 0.8, "429": 0.5}}):
+        answer = requests.post(sim.url("snaic") + "/_sim/faults", json=config, timeout=10)
+        assert answer.status_code == 400, config
+
+
+def test_random_rates_are_reproducible_with_a_seed(sim):
+    def run():
+        sim.faults("cfast", seed=42, rates={"5xx": 0.3, "429": 0.2})
+        return [lookup(sim, "cfast", "line", PHONE).status_code for _ in range(30)]
+
+    first = run()
+    assert set(first) == {200, 503, 429}
+    assert run() == first
+    stats = sim.sim_get("cfast", "stats")["faults"]
+    assert stats["5xx"] == 2 * first.count(503) and stats["429"] == 2 * first.count(429)
+
+
+def test_latency_is_added_to_api_calls(sim):
+    sim.faults("snaic", latency_ms=150)
+    started = time.time()
+    assert lookup(sim, "snaic", "line", PHONE).status_code == 200
+    assert time.time() - started >= 0.15
+
+
+# ---------------------------------------------------------------------------
+# The real clients against the live simulator
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_clients_happy_path(sim, system):
+    spec = SPEC[system]
+    with client(sim, system) as api:
+        assert "Connected to %s" % system.upper() in api.ping()
+        line = api.find_line(PHONE)
+        site = api.find_site("SITE_SW1")
+        customer = api.find_customer("DEMO-CUST-SW")
+        assert (line, site, customer) == (str(spec["line_id"]), str(spec["site_id"]), str(spec["customer_id"]))
+        assert api.find_line("+33699999999") is None
+        reference = "telecom_test:MAJ-42:%s" % system
+        key = "telecom_test:sync:42:%s" % system
+        ref = api.apply_option(line, "RDATA1G-LT50", 2.0, 1.0, "2026-03-01", reference, key,
+                               site_id=site, customer_id=customer)
+        assert re.match(spec["ref_pattern"], ref)
+        assert api.get_option(reference) == ref
+        assert api.get_option("telecom_test:MAJ-0:%s" % system) is None
+        # the same key again: the same answer, one application
+        assert api.apply_option(line, "RDATA1G-LT50", 2.0, 1.0, "2026-03-01", reference, key,
+                                site_id=site, customer_id=customer) == ref
+    [record] = applied(sim, system)
+    assert (record["idempotency_key"], record["quantity"], record["unit_price"]) == (key, 2, 1.0)
+    assert (record["site_id"], record["customer_id"]) == (str(spec["site_id"]), str(spec["customer_id"]))
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_clients_timeout_after_apply_is_unknown_then_found_by_reference(sim, system):
+    sim.faults(system, timeout_s=2.0, script=[{"match": "apply", "fault": "timeout_after_apply"}])
+    reference = "telecom_test:MAJ-7:%s" % system
+    with client(sim, system, timeout_read=0.4) as api:
+        line = api.find_line(PHONE)
+        with pytest.raises(clients.UnknownOutcomeError):
+            api.apply_option(line, "RDATA1G-LT50", 2, 1.0, "2026-03-01", reference, "key-7")
+        # reconcile before any resend: it was applied
+        found = api.get_option(reference)
+    [record] = applied(sim, system)
+    assert found == record["remote_ref"]
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_clients_classify_live_faults(sim, system):
+    sim.faults(system, retry_after=2, script=[
+        {"match": "apply", "fault": "5xx"}, {"match": "apply", "fault": "429"},
+        {"match": "apply", "fault": "malformed"}])
+    reference = "telecom_test:MAJ-8:%s" % system
+    with client(sim, system) as api:
+        line = api.find_line(PHONE)
+
+        def push():
+            return api.apply_option(line, "RDATA1G-LT50", 1, 0.5, "2026-03-01", reference, "key-8")
+
+        with pytest.raises(clients.RetryableError) as error:
+            push()
+        assert error.value.status == 503
+        with pytest.raises(clients.RetryableError) as error:
+            push()
+        assert error.value.retry_after == 2
+        with pytest.raises(clients.UnknownOutcomeError):
+            push()
+        assert api.get_option(reference) == push()  # replayed, not applied again
+        with pytest.raises(clients.PermanentError) as error:
+            api.apply_option(line, "BAD-CODE", 1, 0.5, "2026-03-01", reference + ":x", "key-9")
+        assert error.value.status == 422 and "BAD-CODE" in str(error.value)
+        with pytest.raises(clients.PermanentError) as error:
+            api.apply_option("424242", "RDATA1G-LT50", 1, 0.5, "2026-03-01", reference + ":y", "key-10")
+        assert error.value.status == 404
+        sim.faults(system, script=[{"match": "apply", "fault": "drop"}])
+        with pytest.raises(clients.UnknownOutcomeError):
+            api.apply_option(line, "RDATA1G-LT50", 1, 0.5, "2026-03-01", reference + ":z", "key-11")
+        assert api.get_option(reference + ":z") is None  # the drop happened before applying
+    assert [r["idempotency_key"] for r in applied(sim, system)] == ["key-8"]
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_clients_bad_token_is_a_configuration_error_without_the_token(sim, system, caplog):
+    secret = "wrong-%s-token-zz9" % system
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger=clients.base.__name__)
+    api = clients.make_client(system, sim.url(system), secret)
+    with api:
+        with pytest.raises(clients.ConfigurationError) as error:
+            api.ping()
+        with pytest.raises(clients.ConfigurationError):
+            api.find_line(PHONE)
+    assert "credentials" in str(error.value)
+    assert secret not in str(error.value) and secret not in repr(error.value) and secret not in repr(api)
+    assert "-> 401" in caplog.text  # the client logged the call (urllib3 too) ...
+    assert secret not in caplog.text  # ... never the token
+
+
+def test_clients_ping_says_what_is_wrong(sim):
+    with clients.make_client("snaic", sim.url("cfast"), sim.tokens["snaic"]) as wrong_url:
+        with pytest.raises(clients.ConfigurationError) as error:
+            wrong_url.ping()
+    assert "check the URL" in str(error.value)
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        url = "http://127.0.0.1:%d" % sock.getsockname()[1]
+    with clients.make_client("snaic", url, "t") as unreachable:
+        with pytest.raises(clients.RetryableError) as error:
+            unreachable.ping()
+    assert "connection refused" in str(error.value)
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_clients_push_exactly_once_under_random_faults(sim, system):
+    """The outbox's rule with the real clients under seeded random faults:
+    same key on every retry, and an unknown outcome read back by reference
+    before any resend. Every request ends applied exactly once."""
+    sim.faults(system, seed=7, timeout_s=0.5, retry_after=0, rates={
+        "5xx": 0.15, "429": 0.1, "timeout_after_apply": 0.1, "malformed": 0.1, "drop": 0.1})
+    references = ["telecom_test:MAJ-%d:%s" % (n, system) for n in range(25)]
+    line = SPEC[system]["line_id"]
+    with client(sim, system, timeout_read=0.2) as api:
+        for n, reference in enumerate(references):
+            key = "telecom_test:sync:%d:%s" % (n, system)
+            unknown = False
+            for _attempt in range(40):
+                try:
+                    if unknown:
+                        if api.get_option(reference):
+                            break
+                        unknown = False
+                    api.apply_option(line, "RDATA1G-LT50", 1, 1.0, "2026-03-01", reference, key)
+                    break
+                except clients.UnknownOutcomeError:
+                    unknown = True
+                except clients.RetryableError:
+                    pass
+            else:
+                pytest.fail("%s was never settled" % reference)
+    done = applied(sim, system)
+    assert sorted(r["reference"] for r in done) == sorted(references)
+    stats = sim.sim_get(system, "stats")["faults"]
+    assert all(stats.get(f) for f in ("5xx", "429", "timeout_after_apply", "malformed", "drop")), stats
+
+
+def test_clients_do_not_import_odoo():
+    for path in CLIENTS_DIR.glob("*.py"):
+        source = path.read_text()
+        assert not re.search(r"^\s*(import odoo|from odoo)", source, re.M), path
+
+
+# ---------------------------------------------------------------------------
+# Process: defaults, pidfile, stdout, SIGTERM
+# ---------------------------------------------------------------------------
+
+def test_default_tokens_pidfile_and_graceful_sigterm(tmp_path):
+    pidfile = tmp_path / "sim.pid"
+    server = SimProcess(tokens={}, pidfile=pidfile).start()
+    try:
+        assert set(server.urls) == {"snaic", "cfast"}
+        assert int(pidfile.read_text()) == server.proc.pid
+        for system, token in (("snaic", "snaic-demo-token"), ("cfast", "cfast-demo-token")):
+            server.tokens[system] = token
+            assert server.api(system, "GET", SPEC[system]["ping"]).status_code == 200
+        # a request sleeping in a fault does not hold the stop up
+        server.faults("snaic", timeout_s=30, script=[{"match": "ping", "fault": "timeout_after_apply"}])
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            server.api("snaic", "GET", SPEC["snaic"]["ping"], timeout=0.2)
+        server.proc.send_signal(signal.SIGTERM)
+        assert server.proc.wait(10) == 0
+        assert not pidfile.exists()
+        assert server.proc.stdout.read() == b""  # stdout holds only the two "listening" lines
+        assert "simulator stopped" in server.read_stderr()
+    finally:
+        server.stop()
