@@ -40,6 +40,32 @@ SQL
 fi
 write_odoo_conf "$conf" "$ODOO_DB"
 
+# The SNAIC/CFAST simulators (simulator/sim.py), which the demo connections
+# point to. Other ports than 8071/8072 go into Odoo's configuration file.
+SNAIC_PORT="${SNAIC_PORT:-8071}"
+CFAST_PORT="${CFAST_PORT:-8072}"
+if [ "$SNAIC_PORT" != 8071 ] || [ "$CFAST_PORT" != 8072 ]; then
+    printf 'telecom_snaic_url = http://127.0.0.1:%s\ntelecom_cfast_url = http://127.0.0.1:%s\n' \
+        "$SNAIC_PORT" "$CFAST_PORT" >> "$conf"
+fi
+sim_pid=$(cat "$RUN/simulators.pid" 2>/dev/null || true)
+if [ -z "$sim_pid" ] || ! kill -0 "$sim_pid" 2>/dev/null; then
+    for port in "$SNAIC_PORT" "$CFAST_PORT"; do
+        if (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            die "port $port is taken by another program: stop it or set SNAIC_PORT / CFAST_PORT"
+        fi
+    done
+    say "Starting the SNAIC/CFAST simulators on 127.0.0.1:$SNAIC_PORT and :$CFAST_PORT"
+    setsid nohup "$PY" "$ROOT/simulator/sim.py" --host 127.0.0.1 --snaic-port "$SNAIC_PORT" \
+        --cfast-port "$CFAST_PORT" --pidfile "$RUN/simulators.pid" \
+        </dev/null >"$RUN/log/simulators.out" 2>"$RUN/log/simulators.log" &
+    for i in $(seq 1 40); do
+        [ "$(wc -l < "$RUN/log/simulators.out")" -ge 2 ] && break
+        sleep 0.25
+    done
+    [ "$(wc -l < "$RUN/log/simulators.out")" -ge 2 ] || die "the simulators did not start (log: $RUN/log/simulators.log)"
+fi
+
 pid=$(server_pid || true)
 if [ -z "$pid" ]; then
     if (echo > "/dev/tcp/127.0.0.1/$ODOO_PORT") 2>/dev/null; then
@@ -69,6 +95,8 @@ cat <<MSG
     ops        / ops         Telecom User: operations (parc, Recharge DATA)
     accountant / accountant  Telecom Accountant: reads amounts
     manager    / manager     Telecom Manager: configuration
+  SNAIC simulator: http://127.0.0.1:$SNAIC_PORT/_sim/applied
+  CFAST simulator: http://127.0.0.1:$CFAST_PORT/_sim/applied
   Stop everything with: make stop
 
 MSG

@@ -63,18 +63,37 @@ def odoo_env():
 
 
 @pytest.fixture(scope="session")
-def odoo_server(odoo_env, tmp_path_factory):
-    """An Odoo server on the test database, started for this test session."""
+def simulators():
+    """The SNAIC/CFAST simulator for the session's Odoo server, with the demo
+    tokens (the demo connections carry them)."""
+    from simulator_fixtures import SimProcess
+    server = SimProcess(tokens={"snaic": "snaic-demo-token", "cfast": "cfast-demo-token"}).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def odoo_server(odoo_env, simulators, tmp_path_factory):
+    """An Odoo server on the test database, started for this test session,
+    talking to the session's simulators (telecom_<system>_url in its
+    configuration file win over the demo connections' URLs)."""
     port = free_port()
-    log = tmp_path_factory.mktemp("odoo") / "odoo.log"
-    cmd = [odoo_env["TELECOM_PYTHON"], odoo_env["TELECOM_ODOO_BIN"], "-c", odoo_env["TELECOM_ODOO_CONF"],
+    folder = tmp_path_factory.mktemp("odoo")
+    log = folder / "odoo.log"
+    conf = folder / "odoo.conf"
+    with open(odoo_env["TELECOM_ODOO_CONF"]) as base:
+        conf.write_text(base.read() + "telecom_snaic_url = %s\ntelecom_cfast_url = %s\n" % (
+            simulators.url("snaic"), simulators.url("cfast")))
+    cmd = [odoo_env["TELECOM_PYTHON"], odoo_env["TELECOM_ODOO_BIN"], "-c", str(conf),
            "-d", odoo_env["TELECOM_DB"], "--http-port=%d" % port, "--logfile=%s" % log,
            "--log-handler=odoo.modules.graph:CRITICAL", "--max-cron-threads=0"]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
     url = "http://127.0.0.1:%d" % port
     try:
         wait_http(url + "/web/login", proc)
-        yield {"url": url, "db": odoo_env["TELECOM_DB"], "log": log}
+        yield {"url": url, "db": odoo_env["TELECOM_DB"], "log": log, "sim": simulators}
     finally:
         proc.terminate()
         try:

@@ -30,6 +30,7 @@ def demo_env(odoo_env, tmp_path):
     pg = pg_settings(odoo_env["TELECOM_ODOO_CONF"])
     db = "telecom_demo_citest"
     env = dict(os.environ, ODOO_DB=db, ODOO_PORT=str(free_port()), TELECOM_RUN=str(tmp_path / "run"),
+               SNAIC_PORT=str(free_port()), CFAST_PORT=str(free_port()),
                DB_HOST=pg["db_host"], DB_PORT=pg["db_port"], DB_USER=pg["db_user"],
                DB_PASSWORD=pg["db_password"])
     dsn = dict(host=pg["db_host"], port=pg["db_port"], user=pg["db_user"], password=pg["db_password"],
@@ -71,6 +72,11 @@ def test_make_demo_then_stop(demo_env):
     assert "Installing" not in second and "Updating" not in second, second
     assert url in second
 
+    sim_url = "http://127.0.0.1:%s" % demo_env["SNAIC_PORT"]
+    assert requests.get(sim_url + "/_sim/health", timeout=5).json()["ok"]
+
     run_make("stop", demo_env)
     with pytest.raises(requests.ConnectionError):
         requests.get(url + "/web/login", timeout=5)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(sim_url + "/_sim/health", timeout=5)

@@ -1,0 +1,225 @@
+# Copyright 2026 Telecom Parc contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
+
+from ..clients import ApiError, make_client
+
+SYSTEMS = [("snaic", "SNAIC"), ("cfast", "CFAST")]
+
+
+class TelecomApiBackend(models.Model):
+    """The connection to one external system (SNAIC or CFAST) for a company:
+    where it is, how to authenticate, how long to wait and how often to
+    retry. It builds the API client; business models never call HTTP
+    themselves.
+
+    The URL and the token may also come from the Odoo configuration file
+    (``telecom_snaic_url``, ``telecom_snaic_token``, ``telecom_cfast_url``,
+    ``telecom_cfast_token``), which then wins over the fields, so that
+    production secrets stay out of the database.
+    """
+
+    _name = "telecom.api.backend"
+    _description = "SNAIC/CFAST Connection"
+    _order = "company_id, system"
+
+    name = fields.Char(required=True)
+    system = fields.Selection(selection=SYSTEMS, required=True)
+    base_url = fields.Char(
+        string="URL",
+        help="Root URL of the API, e.g. https://api.snaic.example. "
+             "Overridden by telecom_<system>_url in the Odoo configuration "
+             "file when it is set there.")
+    token = fields.Char(
+        groups="base.group_system",
+        copy=False,
+        help="Bearer token of the API. Overridden by telecom_<system>_token "
+             "in the Odoo configuration file when it is set there.")
+    token_set = fields.Boolean(
+        string="Token Set", compute="_compute_config_source",
+        help="A token is configured (in this form or in the configuration "
+             "file).")
+    url_from_config = fields.Boolean(
+        string="URL from Configuration File",
+        compute="_compute_config_source")
+    token_from_config = fields.Boolean(
+        string="Token from Configuration File",
+        compute="_compute_config_source")
+    timeout_connect = fields.Float(
+        string="Connection Timeout (s)", default=3.05, required=True)
+    timeout = fields.Float(
+        string="Answer Timeout (s)", default=30.0, required=True,
+        help="Seconds to wait for an answer once a request is sent. When it "
+             "runs out the outcome is unknown and the request is read back "
+             "before any resend.")
+    max_attempts = fields.Integer(
+        string="Maximum Attempts", default=8, required=True,
+        help="After this many failed attempts a request shows an error "
+             "instead of being retried.")
+    retry_delay = fields.Integer(
+        string="First Retry Delay (s)", default=30, required=True,
+        help="Delay before the first retry; it doubles at each attempt "
+             "(with some jitter), up to the maximum delay.")
+    retry_delay_max = fields.Integer(
+        string="Maximum Retry Delay (s)", default=3600, required=True)
+    pool_size = fields.Integer(
+        string="Concurrent Requests", default=4, required=True,
+        help="How many requests are sent at the same time to this system.")
+    batch_size = fields.Integer(
+        string="Batch Size", default=200, required=True,
+        help="Requests taken at once by a push run.")
+    user_id = fields.Many2one(
+        comodel_name="res.users", string="Responsible",
+        help="Receives an activity when a request fails for good. Empty: "
+             "the responsible of the deployment.")
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company", string="Company", required=True,
+        default=lambda self: self.env["res.company"]._company_default_get(
+            "telecom.api.backend"))
+    connection_state = fields.Selection(
+        selection=[("untested", "Not Tested"), ("ok", "Connected"),
+                   ("error", "Failed")],
+        string="Connection", default="untested", readonly=True, copy=False)
+    connection_message = fields.Text(
+        string="Connection Test", readonly=True, copy=False)
+    connection_date = fields.Datetime(
+        string="Tested On", readonly=True, copy=False)
+
+    @api.depends("system", "base_url")
+    def _compute_config_source(self):
+        for backend in self:
+            backend.url_from_config = bool(backend._telecom_config("url"))
+            backend.token_from_config = bool(backend._telecom_config("token"))
+            backend.token_set = bool(backend._telecom_token())
+
+    @api.constrains("system", "company_id", "active")
+    def _check_one_active_per_company(self):
+        for backend in self.filtered("active"):
+            other = self.search([
+                ("id", "!=", backend.id), ("system", "=", backend.system),
+                ("company_id", "=", backend.company_id.id)], limit=1)
+            if other:
+                raise ValidationError(_(
+                    "The company %s already has an active %s connection "
+                    "(\"%s\"). Archive it before activating \"%s\".") % (
+                        backend.company_id.name, backend._telecom_system_label(),
+                        other.name, backend.name))
+
+    @api.constrains("timeout_connect", "timeout", "max_attempts",
+                    "retry_delay", "retry_delay_max", "pool_size",
+                    "batch_size")
+    def _check_limits(self):
+        for backend in self:
+            if backend.timeout_connect <= 0 or backend.timeout <= 0:
+                raise ValidationError(_(
+                    "The timeouts of the connection \"%s\" must be more than "
+                    "0 seconds.") % backend.name)
+            if backend.max_attempts < 1 or backend.retry_delay < 0 or \
+                    backend.retry_delay_max < backend.retry_delay:
+                raise ValidationError(_(
+                    "The retry settings of the connection \"%s\" are not "
+                    "valid: at least 1 attempt, a first delay of 0 or more "
+                    "and a maximum delay not below the first delay.") %
+                    backend.name)
+            if not 1 <= backend.pool_size <= 64 or backend.batch_size < 1:
+                raise ValidationError(_(
+                    "The connection \"%s\" needs between 1 and 64 concurrent "
+                    "requests and a batch size of at least 1.") % backend.name)
+
+    # ------------------------------------------------------------------
+    # Settings
+    # ------------------------------------------------------------------
+    @api.multi
+    def _telecom_system_label(self):
+        self.ensure_one()
+        return dict(SYSTEMS)[self.system]
+
+    @api.multi
+    def _telecom_config(self, key):
+        """The value of ``telecom_<system>_<key>`` in the Odoo configuration
+        file, or None."""
+        self.ensure_one()
+        if not self.system:
+            return None
+        return tools.config.get("telecom_%s_%s" % (self.system, key)) or None
+
+    @api.multi
+    def _telecom_url(self):
+        self.ensure_one()
+        return self._telecom_config("url") or self.base_url
+
+    @api.multi
+    def _telecom_token(self):
+        # The token field is for administrators only: read it as superuser,
+        # only ever to hand it to the client, never to show it.
+        self.ensure_one()
+        return self._telecom_config("token") or self.sudo().token
+
+    @api.multi
+    def _telecom_client_settings(self):
+        """Everything a client needs, as plain values (threads that call
+        the API must not touch the ORM)."""
+        self.ensure_one()
+        return {
+            "system": self.system,
+            "base_url": self._telecom_url(),
+            "token": self._telecom_token(),
+            "timeout_connect": self.timeout_connect,
+            "timeout_read": self.timeout,
+            "pool_size": self.pool_size,
+        }
+
+    @api.model
+    def _telecom_get(self, system, company):
+        """The active backend of ``system`` for ``company`` (or an empty
+        recordset)."""
+        return self.sudo().search([
+            ("system", "=", system), ("company_id", "=", company.id)],
+            limit=1)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    @api.multi
+    def action_test_connection(self):
+        """Call the system once with the URL and the token and store what
+        happened, in plain words, on the connection. Returns True."""
+        self.ensure_one()
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        try:
+            with make_client(**self._telecom_client_settings()) as client:
+                message = client.ping()
+            state = "ok"
+        except ApiError as exc:
+            message, state = str(exc), "error"
+        self.write({
+            "connection_state": state,
+            "connection_message": message,
+            "connection_date": fields.Datetime.now(),
+        })
+        return True
+
+    @api.multi
+    def action_retry_errors(self):
+        """Put back in the queue every request of this connection that is
+        in error (e.g. after fixing the token), and push them. Returns
+        True."""
+        self.ensure_one()
+        requests = self.env["telecom.sync.request"].search([
+            ("backend_id", "=", self.id), ("state", "=", "error")])
+        if not requests:
+            raise UserError(_(
+                "The connection \"%s\" has no request in error.") % self.name)
+        return requests.action_retry()
+
+    @api.multi
+    def action_view_requests(self):
+        """Open the sync requests of this connection."""
+        self.ensure_one()
+        action = self.env.ref(
+            "telecom_snaic_cfast.telecom_sync_request_action").read()[0]
+        action["domain"] = [("backend_id", "=", self.id)]
+        return action

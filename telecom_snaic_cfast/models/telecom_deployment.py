@@ -1,0 +1,146 @@
+# Copyright 2026 Telecom Parc contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.tools import html_escape
+
+from .telecom_api_backend import SYSTEMS
+from .telecom_line_update import SYNC_STATES, aggregate_state
+
+# Lines named in one chatter summary; the rest is counted.
+SUMMARY_MAX_LINES = 20
+
+
+class TelecomDeployment(models.Model):
+    """A done deployment pushes the MAJ of its lines to SNAIC and CFAST and
+    shows, per system, how far it got."""
+
+    _inherit = "telecom.deployment"
+
+    sync_request_ids = fields.One2many(
+        comodel_name="telecom.sync.request", inverse_name="deployment_id",
+        string="SNAIC/CFAST Sync", readonly=True)
+    snaic_sync_state = fields.Selection(
+        selection=SYNC_STATES, string="SNAIC", compute="_compute_sync_states")
+    cfast_sync_state = fields.Selection(
+        selection=SYNC_STATES, string="CFAST", compute="_compute_sync_states")
+    sync_summary = fields.Char(
+        string="SNAIC/CFAST", compute="_compute_sync_states",
+        help="Requests done per system.")
+    sync_error_count = fields.Integer(
+        string="Sync Errors", compute="_compute_sync_states")
+
+    @api.multi
+    def _compute_sync_states(self):
+        counts = defaultdict(lambda: defaultdict(int))
+        if self.ids:
+            groups = self.env["telecom.sync.request"].sudo().read_group(
+                [("deployment_id", "in", self.ids)],
+                ["deployment_id", "system", "state"],
+                ["deployment_id", "system", "state"], lazy=False)
+            for group in groups:
+                key = (group["deployment_id"][0], group["system"])
+                counts[key][group["state"]] += group["__count"]
+        labels = dict(SYSTEMS)
+        for deployment in self:
+            parts, errors = [], 0
+            for system, _label in SYSTEMS:
+                by_state = counts[(deployment.id, system)]
+                deployment["%s_sync_state" % system] = aggregate_state(
+                    state for state, count in by_state.items() if count)
+                total = sum(by_state.values())
+                errors += by_state.get("error", 0)
+                if total:
+                    parts.append(_("%s %d/%d") % (
+                        labels[system], by_state.get("done", 0), total))
+            deployment.sync_summary = " · ".join(parts)
+            deployment.sync_error_count = errors
+
+    @api.multi
+    def _telecom_create_updates(self):
+        """Create the MAJ (see telecom_recharge), then, in the same
+        transaction, their sync requests; the push starts once it is
+        committed."""
+        updates = super(TelecomDeployment, self)._telecom_create_updates()
+        requests = self.env["telecom.sync.request"]._telecom_create_for_updates(
+            updates)
+        requests._telecom_push_after_commit()
+        return updates
+
+    @api.multi
+    def action_retry_sync(self):
+        """Retry every SNAIC/CFAST request of these deployments that is in
+        error or whose outcome is unknown. Returns True."""
+        requests = self.mapped("sync_request_ids").filtered(
+            lambda r: r.state in ("error", "unknown"))
+        return requests.action_retry()
+
+    @api.multi
+    def action_view_sync_requests(self):
+        """Open the SNAIC/CFAST requests of this deployment."""
+        self.ensure_one()
+        action = self.env.ref(
+            "telecom_snaic_cfast.telecom_sync_request_action").read()[0]
+        action["domain"] = [("deployment_id", "=", self.id)]
+        action["context"] = {"search_default_group_by_system": 1}
+        return action
+
+    @api.multi
+    def _telecom_post_sync_summary(self, done, failed):
+        """Post in the chatter what a push run did for this deployment, and
+        give the responsible an activity for the requests in error."""
+        self.ensure_one()
+        body = []
+        for system, label in SYSTEMS:
+            applied = [r for r in done if r.system == system]
+            errors = [r for r in failed if r.system == system]
+            if applied:
+                items = ", ".join("%s → %s" % (r.line_id.name, r.remote_ref)
+                                  for r in applied[:SUMMARY_MAX_LINES])
+                more = len(applied) - SUMMARY_MAX_LINES
+                body.append(_("Applied in %s: %d line(s): %s%s") % (
+                    label, len(applied), items,
+                    _(" and %d more") % more if more > 0 else ""))
+            if errors:
+                body.append(_("%s error on %d line(s):") % (label, len(errors)))
+                body.extend("%s: %s" % (r.line_id.name, r.last_error)
+                            for r in errors[:SUMMARY_MAX_LINES])
+        if not body:
+            return
+        deployment = self.sudo()
+        deployment.message_post(
+            body="<br/>".join(html_escape(part) for part in body),
+            subtype="mail.mt_note")
+        if failed:
+            deployment._telecom_schedule_sync_activity(failed)
+
+    @api.multi
+    def _telecom_schedule_sync_activity(self, failed):
+        """One open "SNAIC/CFAST error" activity per deployment: created for
+        the responsible when there is none, completed with the new errors
+        otherwise."""
+        self.ensure_one()
+        activity_type = self.env.ref(
+            "telecom_snaic_cfast.mail_activity_type_sync_error")
+        Activity = self.env["mail.activity"].sudo()
+        note = "<br/>".join(html_escape("%s / %s: %s" % (
+            dict(SYSTEMS)[r.system], r.line_id.name, r.last_error))
+            for r in failed[:SUMMARY_MAX_LINES])
+        existing = Activity.search([
+            ("res_model", "=", self._name), ("res_id", "=", self.id),
+            ("activity_type_id", "=", activity_type.id)], limit=1)
+        if existing:
+            existing.write({"note": (existing.note or "") + "<br/>" + note})
+            return existing
+        backend_user = failed[0].backend_id.user_id
+        user = backend_user or self.user_id or self.create_uid
+        return Activity.create({
+            "res_model_id": self.env["ir.model"]._get(self._name).id,
+            "res_id": self.id,
+            "activity_type_id": activity_type.id,
+            "summary": _("SNAIC/CFAST: %d line(s) in error") % len(failed),
+            "note": note,
+            "user_id": user.id,
+            "date_deadline": fields.Date.context_today(self),
+        })

@@ -1,0 +1,59 @@
+# Copyright 2026 Telecom Parc contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.tools import html_escape
+
+from .telecom_sync_request import STATES
+
+
+class TelecomLine(models.Model):
+    """Lines carry their SNAIC and CFAST IDs (looked up by phone number when
+    missing) and show the sync of their MAJ with each system."""
+
+    _inherit = "telecom.line"
+
+    snaic_id = fields.Char(string="SNAIC ID", copy=False, index=True)
+    cfast_id = fields.Char(string="CFAST ID", copy=False, index=True)
+    sync_request_ids = fields.One2many(
+        comodel_name="telecom.sync.request", inverse_name="line_id",
+        string="SNAIC/CFAST Sync", readonly=True)
+    snaic_sync_state = fields.Selection(
+        selection=STATES, string="SNAIC", compute="_compute_sync_states",
+        help="State of the last MAJ pushed to SNAIC.")
+    cfast_sync_state = fields.Selection(
+        selection=STATES, string="CFAST", compute="_compute_sync_states",
+        help="State of the last MAJ pushed to CFAST.")
+
+    @api.multi
+    def _compute_sync_states(self):
+        # One query for all the lines shown: the last request per system.
+        last = {}
+        if self.ids:
+            self.env.cr.execute("""
+                SELECT DISTINCT ON (line_id, system) line_id, system, state
+                  FROM telecom_sync_request
+                 WHERE line_id IN %s
+              ORDER BY line_id, system, id DESC""", (tuple(self.ids),))
+            last = {(line_id, system): state
+                    for line_id, system, state in self.env.cr.fetchall()}
+        for line in self:
+            line.snaic_sync_state = last.get((line.id, "snaic"))
+            line.cfast_sync_state = last.get((line.id, "cfast"))
+
+    @api.multi
+    def _telecom_log(self, body):
+        """Log ``body`` (plain text) in the chatter of these lines, without
+        notifying followers: the sync writes one per request, so it must
+        stay cheap."""
+        subtype = self.env.ref("mail.mt_note")
+        Message = self.env["mail.message"].sudo()
+        for line in self:
+            Message.create({
+                "model": self._name,
+                "res_id": line.id,
+                "message_type": "notification",
+                "subtype_id": subtype.id,
+                "body": "<p>%s</p>" % html_escape(body or ""),
+            })
+        return True
+

@@ -1,0 +1,332 @@
+# Copyright 2026 Telecom Parc contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The push of MAJ to a live SNAIC/CFAST simulator on loopback, for the
+seed's flow and for each fault of RELIABILITY.md's table."""
+from collections import Counter
+
+from odoo.exceptions import AccessError, UserError
+
+from .common import TOKENS, SyncCase
+
+
+class TestSyncFlow(SyncCase):
+
+    def test_seed_flow_applies_once_per_line_in_each_system(self):
+        deployment = self.make_done(self.lines, data_gb=2)
+        requests_ = self.requests_of(deployment)
+        self.assertEqual(len(requests_), 8, "one request per MAJ and system")
+        self.assertEqual(set(requests_.mapped("state")), {"pending"})
+        self.assertEqual(deployment.snaic_sync_state, "pending")
+
+        counts = requests_._telecom_push()
+
+        self.assertEqual(counts, {"done": 8})
+        for system in ("snaic", "cfast"):
+            applied = self.sim.applied(system)
+            self.assertEqual(len(applied), 4, system)
+            self.assertEqual(sorted(a["phone"] for a in applied),
+                             sorted(self.lines.mapped("phone_number")))
+            by_key = {a["idempotency_key"]: a for a in applied}
+            for request in self.requests_of(deployment, system):
+                option = request.update_id.option_ids
+                key = "%s-%s" % (request.idempotency_key, option.id)
+                self.assertIn(key, by_key)
+                self.assertEqual(by_key[key]["product_code"],
+                                 option.default_code)
+                self.assertEqual(float(by_key[key]["quantity"]), 2.0)
+                self.assertEqual(request.remote_ref,
+                                 by_key[key]["remote_ref"])
+        self.assertEqual(deployment.snaic_sync_state, "applied")
+        self.assertEqual(deployment.cfast_sync_state, "applied")
+        self.assertEqual(set(deployment.update_ids.mapped("sync_state")),
+                         {"applied"})
+        line = self.lines[0]
+        self.assertEqual(line.snaic_sync_state, "done")
+        self.assertIn("Applied in SNAIC as %s" % self.requests_of(
+            deployment, "snaic").filtered(
+                lambda r: r.line_id == line).remote_ref,
+            "\n".join(line.message_ids.mapped("body")))
+        self.assertIn("Applied in CFAST: 4 line(s)",
+                      "\n".join(deployment.message_ids.mapped("body")))
+
+        # Pushing again sends nothing: done requests are never claimed.
+        self.assertEqual(requests_._telecom_push(), {})
+        self.assertEqual(len(self.sim.applied("snaic")), 4)
+
+    def test_missing_ids_are_fetched_and_stored(self):
+        line = self.lines[0]
+        self.assertFalse(line.snaic_id)
+        deployment = self.make_done(line)
+        self.requests_of(deployment)._telecom_push()
+        self.assertEqual(line.snaic_id, "SN-L-000101")
+        self.assertEqual(line.cfast_id, "880001")
+        self.assertEqual(line.site_id.snaic_id, "SN-S-0001")
+        self.assertEqual(line.partner_id.snaic_id, "SN-C-0001")
+        applied = self.sim.applied("snaic")[0]
+        self.assertEqual(applied["line_id"], "SN-L-000101")
+        self.assertEqual(applied["site_id"], "SN-S-0001")
+        self.assertEqual(applied["customer_id"], "SN-C-0001")
+
+    def test_known_ids_are_not_looked_up_again(self):
+        line = self.lines[1]
+        line.write({"snaic_id": "SN-L-000102"})
+        line.site_id.write({"snaic_id": "SN-S-0001"})
+        line.partner_id.write({"snaic_id": "SN-C-0001"})
+        self.requests_of(self.make_done(line), "snaic")._telecom_push()
+        self.assertEqual(self.sim.stats("snaic")["requests"].get(
+            "lookup_line", 0), 0)
+        self.assertEqual(len(self.sim.applied("snaic")), 1)
+
+    def test_line_unknown_to_a_system_is_an_error_naming_it(self):
+        line = self.new_line("+33600000098")  # known to CFAST only
+        deployment = self.make_done(line)
+        deployment.sync_request_ids._telecom_push()
+        snaic = self.requests_of(deployment, "snaic")
+        self.assertEqual(snaic.state, "error")
+        self.assertEqual(snaic.error_kind, "missing_id")
+        self.assertIn(line.name, snaic.last_error)
+        self.assertIn("SNAIC", snaic.last_error)
+        self.assertEqual(self.sim.stats("snaic")["requests"].get("apply", 0), 0)
+        self.assertEqual(self.requests_of(deployment, "cfast").state, "done")
+        self.assertEqual(deployment.update_ids.sync_state, "error")
+        activity = self.env["mail.activity"].search([
+            ("res_model", "=", "telecom.deployment"),
+            ("res_id", "=", deployment.id)])
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.env.ref(
+            "telecom_parc.demo_user_ops"))
+        self.assertIn(line.name, activity.note)
+
+
+class TestSyncFaults(SyncCase):
+
+    def push_one(self, system, fault, **extra):
+        """One line pushed to ``system`` with ``fault`` on its first apply."""
+        self.sim.faults(system, dict(script=[dict(
+            match="apply", fault=fault, times=1, **extra)]))
+        deployment = self.make_done(self.lines[0])
+        request = self.requests_of(deployment, system)
+        request._telecom_push()
+        return deployment, request
+
+    def test_read_timeout_after_applied_is_reconciled_to_done(self):
+        _deployment, request = self.push_one(
+            "snaic", "timeout_after_apply", timeout_s=3)
+        self.assertEqual(request.state, "unknown")
+        self.assertIn("may have been applied", request.last_error)
+        # Never resent while unknown.
+        self.make_due(request)
+        request._telecom_push()
+        self.assertEqual(request.state, "unknown")
+
+        request._telecom_reconcile()
+
+        self.assertEqual(request.state, "done")
+        applied = self.sim.applied("snaic")
+        self.assertEqual(len(applied), 1)
+        self.assertEqual(request.remote_ref, applied[0]["remote_ref"])
+
+    def test_5xx_then_success_same_key(self):
+        _deployment, request = self.push_one("snaic", "5xx")
+        self.assertEqual(request.state, "pending")
+        self.assertEqual(request.attempt_count, 1)
+        self.assertTrue(request.next_attempt_at)
+        self.assertFalse(self.sim.applied("snaic"))
+        key = request.idempotency_key
+
+        request._telecom_push()  # not due yet: back-off
+        self.assertEqual(request.attempt_count, 1)
+        self.make_due(request)
+        request._telecom_push()
+
+        self.assertEqual(request.state, "done")
+        self.assertEqual(request.attempt_count, 2)
+        self.assertEqual(request.idempotency_key, key)
+        applied = self.sim.applied("snaic")
+        self.assertEqual(len(applied), 1)
+        self.assertTrue(applied[0]["idempotency_key"].startswith(key + "-"))
+
+    def test_429_postpones_at_least_retry_after_without_counting(self):
+        _deployment, request = self.push_one("cfast", "429", retry_after=120)
+        self.assertEqual(request.state, "pending")
+        self.assertEqual(request.attempt_count, 0)
+        self.assertEqual(request.throttle_count, 1)
+        wait = (self.env["telecom.sync.request"]._fields["next_attempt_at"]
+                .from_string(request.next_attempt_at) -
+                self.env["telecom.sync.request"]._fields["sent_at"]
+                .from_string(request.sent_at)).total_seconds()
+        self.assertGreaterEqual(wait, 119)
+
+    def test_422_is_an_error_not_retried_with_chatter_and_activity(self):
+        deployment, request = self.push_one("snaic", "422")
+        self.assertEqual(request.state, "error")
+        self.assertEqual(request.error_kind, "permanent")
+        self.assertIn("422", request.last_error)
+        self.make_due(request)
+        request._telecom_push()
+        self.assertEqual(request.attempt_count, 1, "4xx is not retried")
+        self.assertIn("SNAIC error on 1 line(s)", "\n".join(
+            deployment.message_ids.mapped("body")))
+        self.assertIn("SNAIC error", "\n".join(
+            request.line_id.message_ids.mapped("body")))
+        self.assertTrue(self.env["mail.activity"].search([
+            ("res_model", "=", "telecom.deployment"),
+            ("res_id", "=", deployment.id)]))
+        self.assertEqual(deployment.sync_error_count, 1)
+
+        # The user fixes it and retries: applied once.
+        request.action_retry()
+        request._telecom_push()
+        self.assertEqual(request.state, "done")
+        self.assertEqual(len(self.sim.applied("snaic")), 1)
+
+    def test_401_is_a_configuration_error_without_the_secret(self):
+        self.backends["cfast"].write({"token": "wrong-token-5b6c"})
+        deployment = self.make_done(self.lines[0])
+        request = self.requests_of(deployment, "cfast")
+        request._telecom_push()
+        self.assertEqual(request.state, "error")
+        self.assertEqual(request.error_kind, "configuration")
+        self.assertIn("check the credentials", request.last_error)
+        texts = [request.last_error] + \
+            deployment.message_ids.mapped("body") + \
+            request.line_id.message_ids.mapped("body") + \
+            self.env["mail.activity"].search([
+                ("res_id", "=", deployment.id),
+                ("res_model", "=", "telecom.deployment")]).mapped("note")
+        for text in texts:
+            self.assertNotIn("wrong-token-5b6c", text or "")
+            self.assertNotIn(TOKENS["cfast"], text or "")
+
+    def test_malformed_2xx_is_unknown_then_reconciled(self):
+        _deployment, request = self.push_one("cfast", "malformed")
+        self.assertEqual(request.state, "unknown")
+        self.assertFalse(request.remote_ref)
+        request._telecom_reconcile()
+        self.assertEqual(request.state, "done")
+        self.assertEqual(len(self.sim.applied("cfast")), 1)
+
+    def test_dropped_connection_read_back_then_sent_once(self):
+        _deployment, request = self.push_one("snaic", "drop")
+        self.assertEqual(request.state, "unknown")
+        request._telecom_reconcile()
+        # Not applied remotely: back to pending, then sent with the same key.
+        self.assertEqual(request.state, "pending")
+        request._telecom_push()
+        self.assertEqual(request.state, "done")
+        self.assertEqual(len(self.sim.applied("snaic")), 1)
+
+    def test_connection_refused_is_retried_later_nothing_sent(self):
+        self.backends["snaic"].write({"base_url": "http://127.0.0.1:9"})
+        deployment = self.make_done(self.lines[0])
+        request = self.requests_of(deployment, "snaic")
+        request._telecom_push()
+        self.assertEqual(request.state, "pending")
+        self.assertIn("cannot be reached", request.last_error)
+        self.assertFalse(request.remote_ref)
+        self.assertTrue(request.next_attempt_at)
+
+    def test_three_of_ten_fail_seven_done(self):
+        numbers = ["+336000000%02d" % n for n in range(1, 11)]
+        lines = self.env["telecom.line"].browse(
+            [self.new_line(number).id for number in numbers])
+        self.sim.faults("snaic", {"script": [
+            {"match": "apply", "fault": "422", "times": 3}]})
+        deployment = self.make_done(lines)
+        requests_ = self.requests_of(deployment, "snaic")
+        requests_._telecom_push()
+        self.assertEqual(Counter(requests_.mapped("state")),
+                         Counter({"done": 7, "error": 3}))
+        self.assertEqual(len(self.sim.applied("snaic")), 7)
+
+    def test_retries_stop_after_max_attempts(self):
+        self.sim.faults("snaic", {"script": [
+            {"match": "apply", "fault": "5xx", "times": 5}]})
+        deployment = self.make_done(self.lines[0])
+        request = self.requests_of(deployment, "snaic")
+        for _attempt in range(3):
+            self.make_due(request)
+            request._telecom_push()
+        self.assertEqual(request.state, "error")
+        self.assertEqual(request.error_kind, "retryable")
+        self.assertIn("Gave up after 3 attempts", request.last_error)
+
+    def test_stale_sent_request_of_a_dead_worker_is_reconciled(self):
+        deployment = self.make_done(self.lines[0])
+        request = self.requests_of(deployment, "snaic")
+        claimed = request._telecom_claim()
+        self.assertEqual(claimed, request)
+        self.assertEqual(request.state, "sent")
+        # A second claim (another worker) gets nothing.
+        self.assertFalse(request._telecom_claim())
+        # The worker dies before sending; long after, the reconcile cron
+        # reads it back (not applied) and it is sent again.
+        request.write({"sent_at": "2000-01-01 00:00:00"})
+        self.env["telecom.sync.request"]._cron_reconcile()
+        self.assertEqual(request.state, "pending")
+        self.env["telecom.sync.request"]._cron_push()
+        self.assertEqual(request.state, "done")
+        self.assertEqual(len(self.sim.applied("snaic")), 1)
+
+
+class TestSyncUsers(SyncCase):
+
+    def test_retry_needs_a_telecom_user(self):
+        deployment = self.make_done(self.lines[0])
+        request = self.requests_of(deployment, "snaic")
+        accountant = self.env.ref("telecom_parc.demo_user_accountant")
+        with self.assertRaises(AccessError):
+            request.sudo(accountant).action_retry()
+        ops = self.env.ref("telecom_parc.demo_user_ops")
+        self.assertTrue(request.sudo(ops).action_retry())
+        with self.assertRaises(AccessError):
+            request.sudo(ops).write({"state": "done"})
+
+    def test_nothing_to_retry_says_so(self):
+        deployment = self.make_done(self.lines[0])
+        request = self.requests_of(deployment, "snaic")
+        request._telecom_push()
+        with self.assertRaises(UserError):
+            request.action_retry()
+
+    def test_token_is_for_administrators_only(self):
+        manager = self.env.ref("telecom_parc.demo_user_manager")
+        backend = self.backends["snaic"].sudo(manager)
+        self.assertTrue(backend.token_set)
+        with self.assertRaises(AccessError):
+            backend.read(["token"])
+        self.assertNotIn("token", backend.fields_get())
+
+    def test_connection_test_says_what_is_wrong(self):
+        backend = self.backends["snaic"]
+        backend.action_test_connection()
+        self.assertEqual(backend.connection_state, "ok")
+        backend.write({"token": "bad-token-0a0a"})
+        backend.action_test_connection()
+        self.assertEqual(backend.connection_state, "error")
+        self.assertIn("check the credentials", backend.connection_message)
+        self.assertNotIn("bad-token-0a0a", backend.connection_message)
+        backend.write({"base_url": "http://127.0.0.1:9"})
+        backend.action_test_connection()
+        self.assertIn("cannot be reached", backend.connection_message)
+
+    def test_fetch_missing_ids_cron(self):
+        line = self.lines[2]
+        self.assertFalse(line.cfast_id)
+        self.env["telecom.sync.request"]._cron_fetch_missing_ids()
+        self.assertEqual(line.cfast_id, "880003")
+        self.assertEqual(line.site_id.cfast_id, "5101")
+
+    def test_company_b_sees_no_request(self):
+        deployment = self.make_done(self.lines[0])
+        company_b = self.env["res.company"].create({"name": "Société B Sync"})
+        user_b = self.env["res.users"].create({
+            "name": "User B", "login": "user_b_sync",
+            "company_id": company_b.id, "company_ids": [(6, 0, company_b.ids)],
+            "groups_id": [(6, 0, [self.env.ref(
+                "telecom_parc.group_telecom_user").id])]})
+        Request = self.env["telecom.sync.request"].sudo(user_b)
+        self.assertFalse(Request.search([
+            ("deployment_id", "=", deployment.id)]))
+        with self.assertRaises(AccessError):
+            self.requests_of(deployment).sudo(user_b).read(["state"])

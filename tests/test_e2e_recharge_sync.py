@@ -1,0 +1,65 @@
+"""The seed's whole flow on a real server, over XML-RPC as the operations
+user: select lines, Recharge DATA, the deployment, its dates, done; then the
+MAJ reaches SNAIC and CFAST by itself (no cron runs in this server: the push
+starts when the deployment is committed) exactly once per line."""
+import time
+
+import pytest
+
+SEED_LINES = ["+33700000092", "+33700000093"]
+
+
+def wait_for(predicate, timeout=60, step=0.5):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return predicate()
+
+
+def test_recharge_done_pushes_once_to_both_systems(rpc, odoo_server):
+    sim = odoo_server["sim"]
+    sim.reset()
+    ops = rpc("ops", "ops")
+    line_ids = ops.call("telecom.line", "search", [["phone_number", "in", SEED_LINES]])
+    assert len(line_ids) == 2
+
+    wizard_id = ops.call("telecom.line.recharge", "create", {"line_ids": [[6, 0, line_ids]], "data_gb": 2})
+    action = ops.call("telecom.line.recharge", "action_confirm", [wizard_id])
+    assert action["res_model"] == "telecom.deployment"
+    deployment_ids = [action["res_id"]] if action.get("res_id") else \
+        ops.call("telecom.deployment", "search", action["domain"])
+    assert len(deployment_ids) == 1
+    options = ops.call("telecom.deployment.option", "search_read",
+                       [["deployment_id", "in", deployment_ids]], fields=["quantity", "amount", "line_id"])
+    assert len(options) == 2 and all(o["quantity"] == 2 for o in options)
+
+    today = time.strftime("%Y-%m-%d")
+    ops.call("telecom.deployment", "write", deployment_ids, {"date_installed": today, "date_activation": today})
+    assert ops.call("telecom.deployment", "action_done", deployment_ids) is True
+
+    def both_applied():
+        rows = ops.call("telecom.deployment", "read", deployment_ids,
+                        ["snaic_sync_state", "cfast_sync_state"])
+        return all(r["snaic_sync_state"] == "applied" and r["cfast_sync_state"] == "applied" for r in rows)
+    assert wait_for(both_applied, timeout=30), ops.call(
+        "telecom.sync.request", "search_read", [["deployment_id", "in", deployment_ids]],
+        fields=["system", "state", "last_error"])
+
+    for system in ("snaic", "cfast"):
+        applied = sim.sim_get(system, "applied")["applied"]
+        assert sorted(a["phone"] for a in applied) == sorted(SEED_LINES), system
+        assert len({a["idempotency_key"] for a in applied}) == 2
+
+    lines = ops.call("telecom.line", "read", line_ids,
+                     ["snaic_id", "cfast_id", "snaic_sync_state", "update_ids", "one_off_summary"])
+    for line in lines:
+        assert line["snaic_id"] and line["cfast_id"]
+        assert line["snaic_sync_state"] == "done"
+        assert line["update_ids"]
+        assert "×2" in line["one_off_summary"] or "x2" in line["one_off_summary"]
+    messages = ops.call("mail.message", "search_read",
+                        [["model", "=", "telecom.line"], ["res_id", "in", line_ids]], fields=["body"])
+    assert any("Applied in SNAIC as" in m["body"] for m in messages)
