@@ -5,6 +5,7 @@ seed's flow and for each fault of RELIABILITY.md's table."""
 from collections import Counter
 
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import config
 
 from .common import TOKENS, SyncCase
 
@@ -296,6 +297,26 @@ class TestSyncUsers(SyncCase):
         with self.assertRaises(AccessError):
             backend.read(["token"])
         self.assertNotIn("token", backend.fields_get())
+
+    def test_url_and_token_from_the_configuration_file_win(self):
+        backend = self.backends["cfast"]
+        backend.write({"base_url": "http://127.0.0.1:9", "token": "stale"})
+        keys = {"telecom_cfast_url": self.sim.urls["cfast"],
+                "telecom_cfast_token": TOKENS["cfast"]}
+        saved = {key: config.get(key) for key in keys}
+        config.options.update(keys)
+        try:
+            self.assertTrue(backend.url_from_config)
+            self.assertTrue(backend.token_from_config)
+            request = self.requests_of(self.make_done(self.lines[0]), "cfast")
+            request._telecom_push()
+            self.assertEqual(request.state, "done")
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    config.options.pop(key, None)
+                else:
+                    config.options[key] = value
 
     def test_connection_test_says_what_is_wrong(self):
         backend = self.backends["snaic"]
