@@ -1,5 +1,5 @@
 # The project's commands (README.md). Each installs what it needs first.
-.PHONY: demo test stop setup
+.PHONY: demo test stop setup bench
 
 demo:  ## PostgreSQL, the demo database and Odoo on http://127.0.0.1:$(ODOO_PORT)
 	@bash scripts/demo.sh
@@ -12,3 +12,6 @@ stop:  ## stop what make demo started
 
 setup:  ## only install what is missing (Debian packages, Python 3.7 venv)
 	@bash scripts/bootstrap.sh
+
+bench:  ## benchmarks at 100, 1,000 and 10,000 lines (prints a table, writes JSON)
+	@bash scripts/bench.sh

@@ -78,8 +78,9 @@ odoo_install() {
     write_odoo_conf "$conf" "$db"
     say "Installing $modules into database $db (log: $log)"
     # odoo.modules.graph complains about the wheels' unrelated addons: not ours.
+    # shellcheck disable=SC2086 (ODOO_INSTALL_ARGS: extra words, e.g. --without-demo=all)
     if ! "$PY" "$ODOO_BIN" -c "$conf" -d "$db" -i "$modules" --stop-after-init \
-            --log-level=info --log-handler=odoo.modules.graph:CRITICAL > "$log" 2>&1; then
+            --log-level=info --log-handler=odoo.modules.graph:CRITICAL ${ODOO_INSTALL_ARGS:-} > "$log" 2>&1; then
         tail -40 "$log" >&2; die "Odoo failed to install $modules into $db"
     fi
     check_install_log "$log"

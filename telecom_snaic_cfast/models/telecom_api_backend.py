@@ -97,9 +97,10 @@ class TelecomApiBackend(models.Model):
     @api.constrains("system", "company_id", "active")
     def _check_one_active_per_company(self):
         for backend in self.filtered("active"):
-            other = self.search([
+            other = self.with_context(active_test=False).search([
                 ("id", "!=", backend.id), ("system", "=", backend.system),
-                ("company_id", "=", backend.company_id.id)], limit=1)
+                ("company_id", "=", backend.company_id.id),
+                ("active", "=", True)], limit=1)
             if other:
                 raise ValidationError(_(
                     "The company %s already has an active %s connection "

@@ -1,6 +1,9 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 SYNC_STATES = [
     ("none", "Nothing to Push"),
@@ -37,11 +40,39 @@ class TelecomLineUpdate(models.Model):
         string="SNAIC/CFAST Sync", readonly=True)
     sync_state = fields.Selection(
         selection=SYNC_STATES, string="SNAIC/CFAST",
-        compute="_compute_sync_state", store=True, index=True,
+        compute="_compute_sync_state", search="_search_sync_state",
         help="Applied once SNAIC and CFAST have both applied the MAJ.")
 
-    @api.depends("sync_request_ids.state")
+    @api.multi
     def _compute_sync_state(self):
+        # Computed on read, in one query for all the MAJ shown, rather than
+        # stored: a push changes thousands of requests and must not pay a
+        # recomputation for each.
+        states = defaultdict(set)
+        if self.ids:
+            self.env.cr.execute(
+                "SELECT DISTINCT update_id, state FROM telecom_sync_request "
+                "WHERE update_id IN %s", (tuple(self.ids),))
+            for update_id, state in self.env.cr.fetchall():
+                states[update_id].add(state)
         for update in self:
-            update.sync_state = aggregate_state(
-                update.sync_request_ids.mapped("state"))
+            update.sync_state = aggregate_state(states[update.id])
+
+    @api.model
+    def _search_sync_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(_("Search the SNAIC/CFAST state with = or in."))
+        wanted = [value] if isinstance(value, str) or not value else value
+        # aggregate_state() in SQL.
+        self.env.cr.execute("""
+            SELECT u.id FROM telecom_line_update u
+         LEFT JOIN telecom_sync_request r ON r.update_id = u.id
+          GROUP BY u.id
+            HAVING CASE WHEN count(r.id) = 0 THEN 'none'
+                        WHEN bool_or(r.state = 'error') THEN 'error'
+                        WHEN bool_or(r.state = 'unknown') THEN 'unknown'
+                        WHEN bool_and(r.state = 'done') THEN 'applied'
+                        ELSE 'pending' END IN %s""", (tuple(wanted),))
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        positive = operator in ("=", "in")
+        return [("id", "in" if positive else "not in", ids)]

@@ -19,19 +19,23 @@ How a request travels (RELIABILITY.md):
   worker that died while it was ``sent``) is read back by our reference
   before anything is sent again, always with the same key.
 """
+import itertools
 import logging
 import random
 import threading
 import uuid
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime, timedelta
 
 import psycopg2
+from psycopg2 import sql
+from psycopg2.extras import execute_values
 
 import odoo
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.addons.telecom_recharge.tools.bulk import bulk_insert
 
 from ..clients import (ApiError, ConfigurationError, PermanentError,
                        RetryableError, UnknownOutcomeError, make_client)
@@ -93,8 +97,17 @@ def _run_pool(settings, jobs, func):
     """Run ``func(client, job)`` for every job on at most ``pool_size``
     threads; returns the results in the order of ``jobs``. Exceptions are
     returned, not raised."""
+    results = [None] * len(jobs)
+    for index, result in _run_pool_iter(settings, jobs, func):
+        results[index] = result
+    return results
+
+
+def _run_pool_iter(settings, jobs, func):
+    """Like ``_run_pool`` but yield ``(index, result)`` as each job ends, so
+    that the caller saves results while the other calls are in flight."""
     if not jobs:
-        return []
+        return
     pool = _ClientPool(settings)
 
     def call(job):
@@ -106,10 +119,15 @@ def _run_pool(settings, jobs, func):
     workers = max(1, min(int(settings.get("pool_size") or 1), len(jobs)))
     try:
         if workers == 1:
-            return [call(job) for job in jobs]
+            for index, job in enumerate(jobs):
+                yield index, call(job)
+            return
         with ThreadPoolExecutor(max_workers=workers,
                                 thread_name_prefix="telecom-sync") as executor:
-            return list(executor.map(call, jobs))
+            futures = {executor.submit(call, job): index
+                       for index, job in enumerate(jobs)}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
     finally:
         pool.close()
 
@@ -194,15 +212,25 @@ class TelecomSyncRequest(models.Model):
     def _telecom_create_for_updates(self, updates):
         """Create the requests of ``updates`` (MAJ) for every system that
         has an active connection in their company, in the caller's
-        transaction. MAJ without one-off option have nothing to push.
-        Returns the requests."""
+        transaction, and set the MAJ's sync state. MAJ without one-off
+        option have nothing to push. Returns the requests.
+
+        A done deployment may hold thousands of lines: the rows are inserted
+        in one query per system (see telecom_recharge's ``bulk_insert``),
+        with every stored value given here."""
+        self.check_access_rights("read")
         dbuuid = self.env["ir.config_parameter"].sudo().get_param(
             "database.uuid", "")
+        labels = dict(SYSTEMS)
         Backend = self.env["telecom.api.backend"]
         backends = {}
-        request_ids = []
-        Request = self.sudo().with_context(tracking_disable=True)
-        for update in updates.filtered("option_ids"):
+        rows = []
+        updates = updates.with_context(prefetch_fields=False)
+        with_options = set(self.env["telecom.line.update.option"].sudo().search(
+            [("update_id", "in", updates.ids)]).mapped("update_id").ids)
+        for update in updates:
+            if update.id not in with_options:
+                continue
             for system, _label in SYSTEMS:
                 key = (system, update.company_id.id)
                 if key not in backends:
@@ -211,17 +239,30 @@ class TelecomSyncRequest(models.Model):
                 backend = backends[key]
                 if not backend:
                     continue
-                request_ids.append(Request.create({
+                rows.append({
+                    "name": "%s / %s / %s" % (labels[system], update.name,
+                                              update.line_id.name),
                     "system": system,
                     "backend_id": backend.id,
                     "update_id": update.id,
+                    "line_id": update.line_id.id,
+                    "deployment_id": update.deployment_id.id,
+                    "company_id": update.company_id.id,
+                    "state": "pending",
+                    "attempt_count": 0,
+                    "throttle_count": 0,
                     "idempotency_key": str(uuid.uuid5(
                         UUID_NAMESPACE, "%s:%s:%s" % (dbuuid, update.id,
                                                       system))),
                     "reference": "TLC-%s-MAJ%s-%s" % (
                         dbuuid[:8], update.id, system.upper()),
-                }).id)
-        return self.browse(request_ids)
+                })
+        created = bulk_insert(self.sudo(), rows)
+        requests = self.browse([row[0] for row in created])
+        requests.mapped("deployment_id").invalidate_cache(
+            ["sync_request_ids"])
+        requests.mapped("line_id").invalidate_cache(["sync_request_ids"])
+        return requests
 
     # ------------------------------------------------------------------
     # User actions
@@ -261,7 +302,8 @@ class TelecomSyncRequest(models.Model):
         """Push these requests in a background thread once the current
         transaction is committed (so that the user's click does not wait for
         the systems, and the requests exist before any call)."""
-        if not self:
+        if not self or self.env.context.get("telecom_sync_no_autopush"):
+            # Batch jobs (imports, benchmarks) leave the push to the crons.
             return
         dbname, ids = self.env.cr.dbname, list(self.ids)
 
@@ -400,41 +442,49 @@ class TelecomSyncRequest(models.Model):
         apply the options, save each result. Returns counts by state."""
         if not self:
             return {}
+        # Thousands of lines: read only the columns used, not every stored
+        # field of lines, sites and partners.
+        self = self.with_context(prefetch_fields=False)
         settings = backend._telecom_client_settings()
         try:
             make_client(**settings).close()
         except ConfigurationError as exc:
-            return self._telecom_save_results({r: exc for r in self})
+            return self._telecom_save_results((r, exc) for r in self)
         missing = self._telecom_fetch_missing_ids(backend, settings)
-        results = dict(missing)
         todo = self.filtered(lambda r: r not in missing)
-        jobs = [request._telecom_apply_payloads(backend) for request in todo]
-        outcomes = _run_pool(settings, jobs, _apply_job)
-        results.update(zip(todo, outcomes))
-        return self._telecom_save_results(results)
+        payloads = todo._telecom_apply_payloads(backend)
+        outcomes = ((todo[index], outcome) for index, outcome in _run_pool_iter(
+            settings, [payloads[r] for r in todo], _apply_job))
+        return self._telecom_save_results(
+            itertools.chain(missing.items(), outcomes))
 
     @api.multi
     def _telecom_apply_payloads(self, backend):
-        """The options of this request as plain dicts for ``apply_option``.
-        Each option has its own key and reference, derived from the
-        request's, so a retry resends exactly the same calls."""
-        self.ensure_one()
+        """The options of each of these requests as plain dicts for
+        ``apply_option``, as {request: [payload, ...]}. Each option has its
+        own key and reference, derived from the request's, so a retry resends
+        exactly the same calls. Read in a few queries for the whole batch."""
         field = "%s_id" % backend.system
-        line = self.line_id
-        update = self.update_id
-        payloads = []
-        for option in update.option_ids.sorted("id"):
-            payloads.append({
+        options = self.env["telecom.line.update.option"].sudo().search(
+            [("update_id", "in", self.mapped("update_id").ids)], order="id")
+        by_update = defaultdict(list)
+        for option in options:
+            by_update[option.update_id.id].append(option)
+        payloads = {}
+        for request in self:
+            line, update = request.line_id, request.update_id
+            payloads[request] = [{
                 "remote_line_id": line[field],
                 "product_code": option.default_code or "",
                 "quantity": option.quantity,
                 "unit_price": option.price_unit,
                 "effective_date": update.date_activation or update.date,
-                "reference": "%s-%s" % (self.reference, option.id),
-                "idempotency_key": "%s-%s" % (self.idempotency_key, option.id),
+                "reference": "%s-%s" % (request.reference, option.id),
+                "idempotency_key": "%s-%s" % (request.idempotency_key,
+                                              option.id),
                 "site_id": line.site_id[field] or None,
                 "customer_id": line.partner_id[field] or None,
-            })
+            } for option in by_update[update.id]]
         return payloads
 
     @api.multi
@@ -453,18 +503,13 @@ class TelecomSyncRequest(models.Model):
             [("site", site.id, site.code) for site in sites] + \
             [("customer", partner.id, partner.ref) for partner in partners]
         found = _run_pool(settings, jobs, _lookup_job)
-        models_by_kind = {"line": "telecom.line", "site": "telecom.site",
-                          "customer": "res.partner"}
         line_errors = {}
         for (kind, res_id, key), result in zip(jobs, found):
             if isinstance(result, Exception):
                 if kind == "line":
                     line_errors[res_id] = result
                 continue
-            if result:
-                self.env[models_by_kind[kind]].sudo().browse(res_id).with_context(
-                    tracking_disable=True).write({field: result})
-            elif kind == "line":
+            if not result and kind == "line":
                 line = self.env["telecom.line"].browse(res_id)
                 line_errors[res_id] = PermanentError(_(
                     "The line %s (%s) is unknown to %s: check that it "
@@ -474,6 +519,7 @@ class TelecomSyncRequest(models.Model):
                         backend._telecom_system_label()),
                     system=backend._telecom_system_label(), status=404,
                     code="telecom_missing_id")
+        self._telecom_store_ids(field, jobs, found)
         self._telecom_commit()
         return {request: line_errors[request.line_id.id] for request in self
                 if request.line_id.id in line_errors}
@@ -483,15 +529,19 @@ class TelecomSyncRequest(models.Model):
     # ------------------------------------------------------------------
     @api.multi
     def _telecom_save_results(self, results):
-        """Write the outcome of each request (a list of remote references
-        or an exception) and commit it alone; then tell the users: a line
-        message per request, one message per deployment, an activity for
-        failures that need someone. Returns counts by final state."""
+        """Write the outcome of each request (``results``: pairs of a request
+        and a list of remote references or an exception, in any order, as
+        they come) and commit it alone; then tell the users: a line message
+        per request, one message per deployment, an activity for failures
+        that need someone. Returns counts by final state."""
         counts = defaultdict(int)
         done, failed = defaultdict(list), defaultdict(list)
-        for request, outcome in results.items():
+        info = self._telecom_batch_info()
+        line_logs = []
+        for request, outcome in results:
             try:
-                state = request._telecom_save_result(outcome)
+                state, log = request._telecom_save_result(
+                    outcome, info[request.id])
             except Exception:
                 if not self._telecom_can_commit():
                     raise
@@ -503,36 +553,72 @@ class TelecomSyncRequest(models.Model):
                 continue
             self._telecom_commit()
             counts[state] += 1
+            line_logs.append((info[request.id]["line_id"], log))
             if state == "done":
-                done[request.deployment_id].append(request)
+                done[info[request.id]["deployment_id"]].append(request)
             elif state == "error":
-                failed[request.deployment_id].append(request)
-        for deployment in set(done) | set(failed):
-            deployment._telecom_post_sync_summary(
-                done.get(deployment, []), failed.get(deployment, []))
+                failed[info[request.id]["deployment_id"]].append(request)
+        # The line messages tell what the committed states say: written once
+        # per batch, they cost one query instead of one per request.
+        self.env["telecom.line"]._telecom_log_many(
+            [(line_id, log) for line_id, log in line_logs if log])
+        Deployment = self.env["telecom.deployment"].sudo()
+        for deployment_id in set(done) | set(failed):
+            Deployment.browse(deployment_id)._telecom_post_sync_summary(
+                done.get(deployment_id, []), failed.get(deployment_id, []))
         self._telecom_commit()
         return counts
 
     @api.multi
-    def _telecom_save_result(self, outcome):
-        """Write one outcome on this request; returns its new state."""
+    def _telecom_batch_info(self):
+        """What saving the results of these requests needs, read once for
+        the batch: {request id: {line_id, deployment_id, attempt_count,
+        throttle_count, max_attempts, system, options}}."""
+        if not self:
+            return {}
+        self.env.cr.execute("""
+            SELECT r.id, r.line_id, r.deployment_id,
+                   COALESCE(r.attempt_count, 0), COALESCE(r.throttle_count, 0),
+                   b.max_attempts, r.system, r.update_id
+              FROM telecom_sync_request r
+              JOIN telecom_api_backend b ON b.id = r.backend_id
+             WHERE r.id IN %s""", (tuple(self.ids),))
+        rows = self.env.cr.fetchall()
+        options = defaultdict(list)
+        self.env.cr.execute("""
+            SELECT update_id, name, quantity FROM telecom_line_update_option
+             WHERE update_id IN %s ORDER BY id""",
+                            (tuple({row[7] for row in rows}),))
+        for update_id, name, quantity in self.env.cr.fetchall():
+            options[update_id].append("%s × %g" % (name, quantity))
+        labels = dict(SYSTEMS)
+        return {row[0]: {
+            "line_id": row[1], "deployment_id": row[2],
+            "attempt_count": row[3], "throttle_count": row[4],
+            "max_attempts": row[5], "system": labels[row[6]],
+            "options": ", ".join(options[row[7]]),
+        } for row in rows}
+
+    @api.multi
+    def _telecom_save_result(self, outcome, info):
+        """Write one outcome on this request (``info``: see
+        ``_telecom_batch_info``). Returns its new state and the message for
+        the line's chatter (or None)."""
         self.ensure_one()
-        backend = self.backend_id
         now = _now()
         if isinstance(outcome, list):
-            self.write({"state": "done", "remote_ref": ", ".join(outcome),
+            remote_ref = ", ".join(outcome)
+            self.write({"state": "done", "remote_ref": remote_ref,
                         "date_done": fields.Datetime.to_string(now),
                         "last_error": False, "error_kind": False,
                         "next_attempt_at": False})
-            self.line_id._telecom_log(_(
-                "Applied in %s as %s: %s.") % (
-                    backend._telecom_system_label(), self.remote_ref,
-                    self._telecom_options_text()))
-            return "done"
+            return "done", _("Applied in %s as %s: %s.") % (
+                info["system"], remote_ref, info["options"])
         message = str(outcome) if isinstance(outcome, ApiError) else _(
             "Unexpected failure while sending (%s); the request will be "
             "read back before any resend.") % type(outcome).__name__
         vals = {"last_error": message}
+        attempts = info["attempt_count"]
         if isinstance(outcome, PermanentError) and \
                 outcome.code in DUPLICATE_CODES:
             # The system has our reference already: read it back.
@@ -542,18 +628,18 @@ class TelecomSyncRequest(models.Model):
                 # Asked to slow down: postponed, not a failed attempt.
                 vals.update({
                     "state": "pending",
-                    "attempt_count": max(0, self.attempt_count - 1),
-                    "throttle_count": self.throttle_count + 1,
+                    "attempt_count": max(0, attempts - 1),
+                    "throttle_count": info["throttle_count"] + 1,
                     "next_attempt_at": fields.Datetime.to_string(
                         now + timedelta(seconds=max(1, outcome.retry_after)))})
-            elif self.attempt_count >= backend.max_attempts:
+            elif attempts >= info["max_attempts"]:
                 vals.update({"state": "error", "error_kind": "retryable",
                              "last_error": _(
                                  "Gave up after %d attempts: %s") % (
-                                     self.attempt_count, message)})
+                                     attempts, message)})
             else:
                 delay = outcome.retry_after or self._telecom_backoff(
-                    backend, self.attempt_count)
+                    self.backend_id, attempts)
                 vals.update({"state": "pending", "next_attempt_at":
                              fields.Datetime.to_string(
                                  now + timedelta(seconds=delay))})
@@ -568,10 +654,10 @@ class TelecomSyncRequest(models.Model):
             # have left: never resend blindly.
             vals["state"] = "unknown"
         self.write(vals)
-        if self.state == "error":
-            self.line_id._telecom_log(_("%s error: %s") % (
-                backend._telecom_system_label(), self.last_error))
-        return self.state
+        if vals["state"] == "error":
+            return "error", _("%s error: %s") % (info["system"],
+                                                 vals["last_error"])
+        return vals["state"], None
 
     @api.model
     def _telecom_backoff(self, backend, attempt):
@@ -580,12 +666,6 @@ class TelecomSyncRequest(models.Model):
         delay = min(backend.retry_delay_max,
                     backend.retry_delay * (2 ** max(0, attempt - 1)))
         return max(1, int(delay * random.uniform(0.8, 1.2)))
-
-    @api.multi
-    def _telecom_options_text(self):
-        self.ensure_one()
-        return ", ".join("%s × %s" % (option.name, ("%g" % option.quantity))
-                         for option in self.update_id.option_ids)
 
     # ------------------------------------------------------------------
     # Reconcile
@@ -613,8 +693,8 @@ class TelecomSyncRequest(models.Model):
                 if not locked:
                     continue
                 settings = backend._telecom_client_settings()
-                jobs = [[p["reference"] for p in
-                         request._telecom_apply_payloads(backend)]
+                payloads = locked._telecom_apply_payloads(backend)
+                jobs = [[p["reference"] for p in payloads[request]]
                         for request in locked]
                 found = _run_pool(settings, jobs, _read_back_job)
                 results = {}
@@ -631,7 +711,7 @@ class TelecomSyncRequest(models.Model):
                             "failed (%s). It will be read again.") % refs})
                         counts["unknown"] += 1
                 for state, count in self._telecom_save_results(
-                        results).items():
+                        results.items()).items():
                     counts[state] += count
                 self._telecom_commit()
         return dict(counts)
@@ -665,15 +745,34 @@ class TelecomSyncRequest(models.Model):
                 _logger.warning("%s: %s", backend.name, exc)
                 continue
             results = _run_pool(settings, jobs, _lookup_job)
-            models_by_kind = {"line": "telecom.line", "site": "telecom.site",
-                              "customer": "res.partner"}
-            for (kind, res_id, _key), result in zip(jobs, results):
-                if result and not isinstance(result, Exception):
-                    self.env[models_by_kind[kind]].sudo().browse(
-                        res_id).with_context(tracking_disable=True).write(
-                            {field: result})
+            self._telecom_store_ids(field, jobs, results)
             self._telecom_commit()
         return True
+
+
+    @api.model
+    def _telecom_store_ids(self, field, jobs, results):
+        """Store the IDs found by look-up ``jobs`` in ``field`` (snaic_id or
+        cfast_id) of lines, sites and customers: one UPDATE per model for
+        the batch. These columns are plain references of the remote system,
+        neither tracked nor computed from: nothing else is to update."""
+        tables = {"line": "telecom_line", "site": "telecom_site",
+                  "customer": "res_partner"}
+        models_by_kind = {"line": "telecom.line", "site": "telecom.site",
+                          "customer": "res.partner"}
+        found = defaultdict(list)
+        for (kind, res_id, _key), result in zip(jobs, results):
+            if result and not isinstance(result, Exception):
+                found[kind].append((res_id, str(result)))
+        for kind, values in found.items():
+            execute_values(self.env.cr, sql.SQL(
+                "UPDATE {table} SET {column} = v.remote_id FROM (VALUES %s) "
+                "AS v(id, remote_id) WHERE {table}.id = v.id").format(
+                    table=sql.Identifier(tables[kind]),
+                    column=sql.Identifier(field)).as_string(self.env.cr._obj),
+                values)
+            self.env[models_by_kind[kind]].browse(
+                [res_id for res_id, _v in values]).invalidate_cache([field])
 
 
 # ----------------------------------------------------------------------

@@ -4,7 +4,7 @@
 seed's flow and for each fault of RELIABILITY.md's table."""
 from collections import Counter
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import config
 
 from .common import TOKENS, SyncCase
@@ -41,6 +41,12 @@ class TestSyncFlow(SyncCase):
         self.assertEqual(deployment.cfast_sync_state, "applied")
         self.assertEqual(set(deployment.update_ids.mapped("sync_state")),
                          {"applied"})
+        Update = self.env["telecom.line.update"]
+        self.assertEqual(Update.search([("sync_state", "=", "applied"),
+                                        ("deployment_id", "=", deployment.id)]),
+                         deployment.update_ids)
+        self.assertFalse(Update.search([("sync_state", "in", ("pending", "error")),
+                                        ("deployment_id", "=", deployment.id)]))
         line = self.lines[0]
         self.assertEqual(line.snaic_sync_state, "done")
         self.assertIn("Applied in SNAIC as %s" % self.requests_of(
@@ -297,6 +303,17 @@ class TestSyncUsers(SyncCase):
         with self.assertRaises(AccessError):
             backend.read(["token"])
         self.assertNotIn("token", backend.fields_get())
+
+    def test_one_active_connection_per_system_and_company(self):
+        Backend = self.env["telecom.api.backend"].with_context(
+            active_test=False)
+        values = {"name": "SNAIC bis", "system": "snaic",
+                  "base_url": "http://127.0.0.1:9", "token": "x",
+                  "company_id": self.company.id}
+        with self.assertRaises(ValidationError):
+            Backend.create(values)
+        archived = Backend.create(dict(values, active=False))
+        self.assertFalse(archived.active)
 
     def test_url_and_token_from_the_configuration_file_win(self):
         backend = self.backends["cfast"]

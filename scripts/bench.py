@@ -1,0 +1,367 @@
+#!/usr/bin/env python3
+"""make bench: bulk Recharge DATA and the SNAIC/CFAST push, measured.
+
+Run by scripts/bench.sh on a fresh database holding the three addons (no
+demo data). For each parc size it builds a site, a parc and that many lines,
+then measures, in this Odoo process:
+
+1. the Recharge DATA wizard: preview + confirm (seconds, SQL queries);
+2. the deployment done: MAJ and outbox rows (seconds, SQL queries);
+3. the push of every MAJ to both simulators, set to ``--latency`` ms per
+   call: seconds, requests per second, and the simulators' applied count
+   (must be lines x 2, no duplicate);
+
+then fills the database up to ``--list-lines`` lines and measures, through a
+real Odoo server over HTTP as the web client does, the opening of the lines
+list (default grouping Site > Parc, the first group opened, its first 80
+rows); and the peak memory of both Odoo processes.
+
+It prints a table and writes it as JSON to the file it names. ``--smoke``
+(CI) checks the counts and exits non-zero when one is wrong; times are never
+asserted.
+"""
+import argparse
+import json
+import os
+import platform
+import resource
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+
+import requests
+
+import odoo
+from odoo import SUPERUSER_ID, api
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SIM = os.path.join(ROOT, "simulator", "sim.py")
+TOKENS = {"snaic": "snaic-bench-token", "cfast": "cfast-bench-token"}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--conf", required=True, help="Odoo configuration file")
+    parser.add_argument("--db", required=True, help="database (the addons installed, no demo)")
+    parser.add_argument("--sizes", default="100,1000,10000", help="parc sizes, comma-separated")
+    parser.add_argument("--list-lines", type=int, default=100000,
+                        help="lines in the database when the list is opened")
+    parser.add_argument("--latency", type=int, default=20, help="simulators' latency per call (ms)")
+    parser.add_argument("--pool", type=int, default=16, help="concurrent requests per system")
+    parser.add_argument("--data-gb", type=int, default=2)
+    parser.add_argument("--json", default=os.path.join(ROOT, ".run", "bench.json"))
+    parser.add_argument("--smoke", action="store_true", help="check counts, exit 1 if one is wrong")
+    return parser.parse_args()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Simulators(object):
+    def __init__(self, latency_ms):
+        self.proc = subprocess.Popen(
+            [sys.executable, SIM, "--host", "127.0.0.1", "--snaic-port", "0", "--cfast-port", "0",
+             "--token-snaic", TOKENS["snaic"], "--token-cfast", TOKENS["cfast"]],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.urls = {}
+        for _i in range(2):
+            name, _sep, url = self.proc.stdout.readline().decode().strip().partition(" listening on ")
+            if url:
+                self.urls[name.lower()] = url
+        if len(self.urls) != 2:
+            raise SystemExit("the simulators did not start")
+        for url in self.urls.values():
+            requests.post(url + "/_sim/faults", json={"latency_ms": latency_ms}, timeout=10)
+
+    def seed(self, numbers, site_code, customer_ref):
+        for url in self.urls.values():
+            requests.post(url + "/_sim/seed", json={
+                "lines": numbers, "sites": [site_code], "customers": [customer_ref]},
+                timeout=60).raise_for_status()
+
+    def applied(self, system):
+        return requests.get(self.urls[system] + "/_sim/applied", timeout=60).json()["applied"]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+class Counter(object):
+    """Seconds and SQL queries of a block run on ``cr``."""
+
+    def __init__(self, cr):
+        self.cr = cr
+
+    def __enter__(self):
+        self.queries = self.cr.sql_log_count
+        self.started = time.time()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.time() - self.started
+        self.queries = self.cr.sql_log_count - self.queries
+
+
+def setup_backends(env, sim, pool):
+    Backend = env["telecom.api.backend"].with_context(active_test=False)
+    Backend.search([]).write({"active": False})
+    for system in ("snaic", "cfast"):
+        Backend.create({
+            "name": "%s bench" % system.upper(), "system": system,
+            "base_url": sim.urls[system], "token": TOKENS[system],
+            "pool_size": pool, "batch_size": 500, "timeout": 30,
+            "company_id": env.ref("base.main_company").id,
+        })
+
+
+def build_parc(env, index, size):
+    """A customer, a site, a parc and ``size`` lines (not measured)."""
+    ctx = dict(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
+    env = env(context=ctx)
+    operator = env["res.partner"].create({
+        "name": "Bench Operator %d" % index, "telecom_is_partner_operator": True,
+        "telecom_is_collection_operator": True})
+    customer = env["res.partner"].create({"name": "Bench Customer %d" % index,
+                                          "ref": "BENCH-CUST-%d" % index, "customer": True})
+    subscription = env["telecom.subscription"].create({
+        "name": "Bench 20Go %d" % index, "operator_id": operator.id,
+        "collection_operator_id": operator.id, "data_allowance_gb": 20})
+    site = env["telecom.site"].create({"name": "Bench site %d" % index,
+                                       "code": "BENCH%d" % index, "partner_id": customer.id})
+    parc = env["telecom.parc"].create({"site_id": site.id, "service_type": "mobile",
+                                       "partner_operator_id": operator.id})
+    numbers = ["+3361%d%06d" % (index, n) for n in range(size)]
+    Line = env["telecom.line"]
+    for number in numbers:
+        Line.create({"phone_number": number, "parc_id": parc.id, "subscription_id": subscription.id,
+                     "user_name": "bench"})
+    return parc, numbers, site.code, customer.ref
+
+
+def measure_size(registry, sim, index, size, data_gb):
+    row = {"lines": size}
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        parc, numbers, site_code, customer_ref = build_parc(env, index, size)
+        cr.commit()
+        line_ids = parc.line_ids.ids
+    sim.seed(numbers, site_code, customer_ref)
+
+    # 1. Recharge DATA: the preview the user reads, then confirm.
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        with Counter(cr) as step:
+            wizard = env["telecom.line.recharge"].create({
+                "line_ids": [(6, 0, line_ids)], "data_gb": data_gb})
+            wizard._onchange_preview()
+            total = wizard.amount_total
+            action = wizard.action_confirm()
+            cr.commit()
+        deployment_ids = [action["res_id"]] if action.get("res_id") else \
+            env["telecom.deployment"].search(action["domain"]).ids
+        row.update(confirm_s=step.seconds, confirm_queries=step.queries, amount=total,
+                   deployments=len(deployment_ids))
+
+    # 2. Done: MAJ and outbox rows. The push is measured on its own below.
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"telecom_sync_no_autopush": True})
+        deployments = env["telecom.deployment"].browse(deployment_ids)
+        today = date.today().isoformat()
+        deployments.write({"date_installed": today, "date_activation": today})
+        cr.commit()
+        with Counter(cr) as step:
+            deployments.action_done()
+            cr.commit()
+        requests_ = deployments.mapped("sync_request_ids")
+        row.update(done_s=step.seconds, done_queries=step.queries,
+                   updates=len(deployments.mapped("update_ids")), sync_requests=len(requests_))
+        request_ids = requests_.ids
+
+    # 3. The push of every MAJ to both systems.
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        requests_ = env["telecom.sync.request"].browse(request_ids)
+        with Counter(cr) as step:
+            counts = requests_._telecom_push()
+            cr.commit()
+        numbers_set = set(numbers)
+        applied = {system: [a for a in sim.applied(system) if a["phone"] in numbers_set]
+                   for system in ("snaic", "cfast")}
+        row.update(push_s=step.seconds, push_rps=len(request_ids) / step.seconds if step.seconds else 0,
+                   push_done=counts.get("done", 0),
+                   applied=sum(len(a) for a in applied.values()),
+                   duplicates=sum(len(a) - len({x["idempotency_key"] for x in a}) for a in applied.values()))
+    row["confirm_queries_per_line"] = row["confirm_queries"] / float(size)
+    row["done_queries_per_line"] = row["done_queries"] / float(size)
+    return row
+
+
+def fill_lines(registry, total):
+    """Add plain lines (SQL, not measured) until the database holds ``total``."""
+    with registry.cursor() as cr:
+        cr.execute("SELECT count(*) FROM telecom_line")
+        missing = total - cr.fetchone()[0]
+        if missing <= 0:
+            return
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        partner = env["res.partner"].create({"name": "Bench Bulk Customer"})
+        operator = env["res.partner"].create({"name": "Bench Bulk Operator",
+                                              "telecom_is_partner_operator": True})
+        company = env.ref("base.main_company")
+        # 100 sites x 5 parcs, lines spread over them.
+        parcs = []
+        for s in range(100):
+            site = env["telecom.site"].create({"name": "Bulk site %d" % s, "code": "BULK%03d" % s,
+                                               "partner_id": partner.id})
+            for kind in ("mobile", "fixed", "internet", "other", "mobile"):
+                parcs.append(env["telecom.parc"].create({"site_id": site.id, "service_type": kind,
+                                                         "partner_operator_id": operator.id}))
+        cr.execute("""
+            INSERT INTO telecom_line (name, phone_number, phone_national, user_name, parc_id, site_id,
+                                      partner_id, company_id, active, state,
+                                      create_uid, create_date, write_uid, write_date)
+            SELECT '09' || lpad(n::text, 8, '0'), '+339' || lpad(n::text, 8, '0'),
+                   '09 ' || lpad(n::text, 8, '0'), 'bulk user ' || n, p.id, p.site_id, %s, %s,
+                   true, 'active', 1, now() at time zone 'UTC', 1, now() at time zone 'UTC'
+              FROM generate_series(1, %s) n
+              JOIN (SELECT id, site_id, row_number() OVER (ORDER BY id) - 1 AS k
+                      FROM telecom_parc WHERE id IN %s) p ON p.k = n %% %s
+        """, (partner.id, company.id, missing, tuple(p.id for p in parcs), len(parcs)))
+        cr.execute("ANALYZE telecom_line")
+        cr.commit()
+
+
+def measure_list(conf, db):
+    """Open the lines list through a real server, as the web client does."""
+    port = free_port()
+    log = os.path.join(ROOT, ".run", "log", "bench-server.log")
+    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "odoo-bin"), "-c", conf,
+                             "-d", db, "--http-port=%d" % port, "--max-cron-threads=0",
+                             "--logfile=%s" % log, "--log-handler=odoo.modules.graph:CRITICAL"],
+                            stdin=subprocess.DEVNULL)
+    url = "http://127.0.0.1:%d" % port
+    try:
+        for _i in range(240):
+            try:
+                if requests.get(url + "/web/login", timeout=5).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        session = requests.Session()
+        session.post(url + "/web/session/authenticate", json={"params": {
+            "db": db, "login": "admin", "password": "admin"}}, timeout=30).raise_for_status()
+
+        def call(model, method, *args, **kwargs):
+            answer = session.post(url + "/web/dataset/call_kw", json={"params": {
+                "model": model, "method": method, "args": list(args), "kwargs": kwargs}},
+                timeout=120).json()
+            if "error" in answer:
+                raise RuntimeError(answer["error"]["data"]["message"])
+            return answer["result"]
+
+        action = call("ir.actions.act_window", "search_read",
+                      [["res_model", "=", "telecom.line"]], ["context"], limit=1)
+        view = call("telecom.line", "load_views", [[False, "list"], [False, "search"]])
+        list_fields = list(view["fields_views"]["list"]["fields"])
+
+        def open_list():
+            started = time.time()
+            sites = call("telecom.line", "read_group", [], list_fields, ["site_id", "parc_id"],
+                         lazy=True, limit=80)
+            first_site = sites[0]
+            parcs = call("telecom.line", "read_group", first_site["__domain"], list_fields, ["parc_id"],
+                         lazy=True, limit=80)
+            rows = call("telecom.line", "search_read", parcs[0]["__domain"], list_fields, limit=80)
+            return time.time() - started, len(sites), len(rows)
+
+        open_list()  # warm the caches, as a user's second look
+        runs = [open_list() for _i in range(3)]
+        with open("/proc/%d/status" % proc.pid) as status:
+            peak = [l for l in status if l.startswith("VmHWM")][0].split()[1]
+        return {"list_s": sorted(r[0] for r in runs)[1], "list_groups": runs[0][1],
+                "list_rows": runs[0][2], "server_peak_mb": int(peak) / 1024.0,
+                "action_context": action[0]["context"] if action else ""}
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def main():
+    args = parse_args()
+    odoo.tools.config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn",
+                                    "--log-handler=odoo.modules.graph:CRITICAL"])
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    sim = Simulators(args.latency)
+    results = {"date": date.today().isoformat(), "cores": os.cpu_count(),
+               "machine": platform.platform(), "latency_ms": args.latency, "pool": args.pool,
+               "sizes": []}
+    try:
+        with api.Environment.manage():
+            registry = odoo.registry(args.db)
+            with registry.cursor() as cr:
+                setup_backends(api.Environment(cr, SUPERUSER_ID, {}), sim, args.pool)
+            for index, size in enumerate(sizes):
+                print("… %d lines" % size, file=sys.stderr)
+                results["sizes"].append(measure_size(registry, sim, index, size, args.data_gb))
+            results["bench_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+            print("… filling up to %d lines" % args.list_lines, file=sys.stderr)
+            fill_lines(registry, args.list_lines)
+            results["list"] = measure_list(args.conf, args.db)
+            results["list"]["db_lines"] = args.list_lines
+    finally:
+        sim.stop()
+    report(results)
+    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+    with open(args.json, "w") as out:
+        json.dump(results, out, indent=2)
+    print("\nJSON written to %s" % args.json)
+    if args.smoke:
+        return check(results)
+    return 0
+
+
+def report(results):
+    print("\nBenchmark %s, %s cores, simulators at %d ms per call, %d concurrent requests per system"
+          % (results["date"], results["cores"], results["latency_ms"], results["pool"]))
+    head = ("lines", "confirm s", "q/line", "done s", "q/line", "push s", "req/s", "applied", "dupl.")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for r in results["sizes"]:
+        print("| %d | %.2f | %.1f | %.2f | %.1f | %.2f | %.0f | %d / %d | %d |" % (
+            r["lines"], r["confirm_s"], r["confirm_queries_per_line"], r["done_s"],
+            r["done_queries_per_line"], r["push_s"], r["push_rps"], r["applied"], r["lines"] * 2,
+            r["duplicates"]))
+    l = results["list"]
+    print("\nLines list with %d lines (Site > Parc, first group, 80 rows): %.3f s (median of 3)"
+          % (l["db_lines"], l["list_s"]))
+    print("Peak memory: bench Odoo process %.0f MB, Odoo server %.0f MB"
+          % (results["bench_peak_mb"], l["server_peak_mb"]))
+
+
+def check(results):
+    problems = []
+    for r in results["sizes"]:
+        if r["applied"] != r["lines"] * 2 or r["duplicates"] or r["push_done"] != r["lines"] * 2:
+            problems.append("%d lines: applied %d, done %d, duplicates %d (expected %d, %d, 0)" % (
+                r["lines"], r["applied"], r["push_done"], r["duplicates"], r["lines"] * 2, r["lines"] * 2))
+        if r["updates"] != r["lines"] or r["sync_requests"] != r["lines"] * 2:
+            problems.append("%d lines: %d MAJ, %d sync requests" % (
+                r["lines"], r["updates"], r["sync_requests"]))
+    if results["list"]["list_rows"] < 1:
+        problems.append("the lines list showed no row")
+    for problem in problems:
+        print("SMOKE FAILED: " + problem)
+    if not problems:
+        print("smoke: counts OK")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

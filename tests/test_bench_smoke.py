@@ -1,0 +1,32 @@
+"""`make bench` as CI's smoke run: 100 lines and a small list, counts checked
+(every MAJ applied once in each system, no duplicate), times only printed."""
+import json
+import os
+import subprocess
+
+from conftest import ROOT
+from test_commands import pg_settings
+
+
+def test_bench_smoke_run(odoo_env, tmp_path):
+    pg = pg_settings(odoo_env["TELECOM_ODOO_CONF"])
+    report = tmp_path / "bench.json"
+    env = dict(os.environ, BENCH_SIZES="100", BENCH_LIST_LINES="2000", BENCH_DB="telecom_bench_citest",
+               BENCH_JSON=str(report), TELECOM_RUN=str(tmp_path / "run"),
+               DB_HOST=pg["db_host"], DB_PORT=pg["db_port"], DB_USER=pg["db_user"],
+               DB_PASSWORD=pg["db_password"])
+    done = subprocess.run(["bash", "scripts/bench.sh", "--smoke"], cwd=str(ROOT), env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                          timeout=900)
+    print(done.stdout[-3000:])
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "smoke: counts OK" in done.stdout
+    results = json.loads(report.read_text())
+    size = results["sizes"][0]
+    assert size["lines"] == 100
+    assert size["applied"] == 200 and size["duplicates"] == 0
+    assert size["updates"] == 100 and size["sync_requests"] == 200
+    assert results["list"]["list_rows"] > 0
+    subprocess.run(["dropdb", "--if-exists", "telecom_bench_citest"], env=dict(
+        os.environ, PGHOST=pg["db_host"], PGPORT=pg["db_port"], PGUSER=pg["db_user"],
+        PGPASSWORD=pg["db_password"]), check=True)
