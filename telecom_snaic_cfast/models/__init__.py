@@ -5,3 +5,4 @@ from . import telecom_site
 from . import telecom_line
 from . import telecom_line_update
 from . import telecom_deployment
+from . import telecom_demo
