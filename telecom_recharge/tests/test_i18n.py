@@ -7,6 +7,8 @@ import unittest
 from babel.messages import pofile
 
 from odoo.modules.module import get_module_path
+from odoo.tests.common import SavepointCase
+from odoo.tools.translate import trans_generate
 
 
 class TestRechargeI18n(unittest.TestCase):
@@ -35,3 +37,26 @@ class TestRechargeI18n(unittest.TestCase):
         self.assertEqual(by_id["Framework Agreement"], "Accord cadre")
         self.assertEqual(by_id["Commitment"], "Engagement")
         self.assertEqual(by_id["MAJ Info"], "Infos de MAJ")
+
+
+class TestRechargeI18nTerms(SavepointCase):
+    """Every term of the addon has its French translation in i18n/fr.po:
+    a new ``_()`` string, field label, help, selection value, view, menu or
+    action without translation fails here (the terms are exported as
+    Odoo's ``--i18n-export`` does)."""
+
+    def test_every_term_translated(self):
+        module = "telecom_recharge"
+        path = os.path.join(get_module_path(module), "i18n", "fr.po")
+        with open(path, "rb") as po_file:
+            translated = {message.id: message.string
+                          for message in pofile.read_po(po_file)
+                          if message.id and message.string}
+        terms = sorted({row[4] for row in trans_generate(
+            None, [module], self.env.cr) if row[0] == module and row[4]})
+        self.assertGreater(len(terms), 100)
+        missing = [term for term in terms if term not in translated]
+        self.assertFalse(missing, "%d term(s) of %s without French "
+                         "translation in %s:\n%s" % (
+                             len(missing), module, path,
+                             "\n".join(repr(term) for term in missing)))
