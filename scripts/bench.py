@@ -330,14 +330,15 @@ def main():
 def report(results):
     print("\nBenchmark %s, %s cores, simulators at %d ms per call, %d concurrent requests per system"
           % (results["date"], results["cores"], results["latency_ms"], results["pool"]))
-    head = ("lines", "confirm s", "q/line", "done s", "q/line", "push s", "req/s", "applied", "dupl.")
+    head = ("lines", "preview+confirm s", "queries (per line)", "done s", "queries (per line)",
+            "push s", "req/s", "applied", "dupl.")
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in results["sizes"]:
-        print("| %d | %.2f | %.1f | %.2f | %.1f | %.2f | %.0f | %d / %d | %d |" % (
-            r["lines"], r["confirm_s"], r["confirm_queries_per_line"], r["done_s"],
-            r["done_queries_per_line"], r["push_s"], r["push_rps"], r["applied"], r["lines"] * 2,
-            r["duplicates"]))
+        print("| %d | %.2f | %d (%.3f) | %.2f | %d (%.3f) | %.2f | %.0f | %d / %d | %d |" % (
+            r["lines"], r["confirm_s"], r["confirm_queries"], r["confirm_queries_per_line"],
+            r["done_s"], r["done_queries"], r["done_queries_per_line"], r["push_s"], r["push_rps"],
+            r["applied"], r["lines"] * 2, r["duplicates"]))
     l = results["list"]
     print("\nLines list with %d lines (Site > Parc, first group, 80 rows): %.3f s (median of 3)"
           % (l["db_lines"], l["list_s"]))

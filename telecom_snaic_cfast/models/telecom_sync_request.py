@@ -212,57 +212,69 @@ class TelecomSyncRequest(models.Model):
     def _telecom_create_for_updates(self, updates):
         """Create the requests of ``updates`` (MAJ) for every system that
         has an active connection in their company, in the caller's
-        transaction, and set the MAJ's sync state. MAJ without one-off
-        option have nothing to push. Returns the requests.
+        transaction. MAJ without one-off option have nothing to push.
+        Returns the requests.
 
         A done deployment may hold thousands of lines: the rows are inserted
         in one query per system (see telecom_recharge's ``bulk_insert``),
         with every stored value given here."""
         self.check_access_rights("read")
+        if not updates:
+            return self.browse()
         dbuuid = self.env["ir.config_parameter"].sudo().get_param(
             "database.uuid", "")
         labels = dict(SYSTEMS)
         Backend = self.env["telecom.api.backend"]
+        # Plain columns of thousands of MAJ: one query, no ORM prefetch.
+        self.env.cr.execute("""
+            SELECT u.id, u.line_id, u.deployment_id, u.company_id, u.name,
+                   l.name
+              FROM telecom_line_update u
+              JOIN telecom_line l ON l.id = u.line_id
+             WHERE u.id IN %s
+               AND EXISTS (SELECT 1 FROM telecom_line_update_option o
+                            WHERE o.update_id = u.id)
+          ORDER BY u.id""", (tuple(updates.ids),))
         backends = {}
         rows = []
-        updates = updates.with_context(prefetch_fields=False)
-        with_options = set(self.env["telecom.line.update.option"].sudo().search(
-            [("update_id", "in", updates.ids)]).mapped("update_id").ids)
-        for update in updates:
-            if update.id not in with_options:
-                continue
+        for update_id, line_id, deployment_id, company_id, update_name, \
+                line_name in self.env.cr.fetchall():
             for system, _label in SYSTEMS:
-                key = (system, update.company_id.id)
+                key = (system, company_id)
                 if key not in backends:
                     backends[key] = Backend._telecom_get(
-                        system, update.company_id)
+                        system, self.env["res.company"].browse(company_id))
                 backend = backends[key]
                 if not backend:
                     continue
                 rows.append({
-                    "name": "%s / %s / %s" % (labels[system], update.name,
-                                              update.line_id.name),
+                    "name": "%s / %s / %s" % (labels[system], update_name,
+                                              line_name),
                     "system": system,
                     "backend_id": backend.id,
-                    "update_id": update.id,
-                    "line_id": update.line_id.id,
-                    "deployment_id": update.deployment_id.id,
-                    "company_id": update.company_id.id,
+                    "update_id": update_id,
+                    "line_id": line_id,
+                    "deployment_id": deployment_id,
+                    "company_id": company_id,
                     "state": "pending",
                     "attempt_count": 0,
                     "throttle_count": 0,
                     "idempotency_key": str(uuid.uuid5(
-                        UUID_NAMESPACE, "%s:%s:%s" % (dbuuid, update.id,
+                        UUID_NAMESPACE, "%s:%s:%s" % (dbuuid, update_id,
                                                       system))),
                     "reference": "TLC-%s-MAJ%s-%s" % (
-                        dbuuid[:8], update.id, system.upper()),
+                        dbuuid[:8], update_id, system.upper()),
                 })
         created = bulk_insert(self.sudo(), rows)
-        requests = self.browse([row[0] for row in created])
-        requests.mapped("deployment_id").invalidate_cache(
-            ["sync_request_ids"])
-        requests.mapped("line_id").invalidate_cache(["sync_request_ids"])
-        return requests
+        # The one2many fields that now have new rows.
+        self.env["telecom.deployment"].browse(
+            {row["deployment_id"] for row in rows}).invalidate_cache(
+                ["sync_request_ids"])
+        self.env["telecom.line"].browse(
+            {row["line_id"] for row in rows}).invalidate_cache(
+                ["sync_request_ids"])
+        updates.invalidate_cache(["sync_request_ids"])
+        return self.browse([row[0] for row in created])
 
     # ------------------------------------------------------------------
     # User actions
