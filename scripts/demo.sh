@@ -2,6 +2,8 @@
 # make demo: PostgreSQL, the demo database with every addon and its demo data,
 # and Odoo on http://127.0.0.1:$ODOO_PORT. Running it again reuses what exists:
 # it installs addons that are missing and updates those whose files changed.
+# DEMO_LANG=fr_FR loads French and makes it the language of the demo users;
+# DEMO_RESET=1 starts again from a new demo database.
 . "$(dirname "$0")/lib.sh"
 
 bash "$ROOT/scripts/bootstrap.sh"
@@ -18,6 +20,30 @@ server_pid() {
     [ -f "$RUN/odoo.pid" ] && pid=$(cat "$RUN/odoo.pid") && kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 
+# Stop the running Odoo, if any, and wait until it is gone ($1: why).
+stop_server() {
+    local pid i
+    pid=$(server_pid || true)
+    [ -n "$pid" ] || return 0
+    say "Stopping Odoo (pid $pid) $1"
+    kill "$pid"
+    for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+}
+
+# DEMO_RESET=1 make demo: a new demo database (the demo data is loaded when
+# the database is made; updates do not replay it), and empty simulators.
+if [ "${DEMO_RESET:-}" = 1 ] && db_exists "$ODOO_DB"; then
+    stop_server "to drop its database"
+    sim_pid=$(cat "$RUN/simulators.pid" 2>/dev/null || true)
+    if [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null; then
+        for i in $(seq 1 20); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.25; done
+    fi
+    say "Dropping the demo database $ODOO_DB (DEMO_RESET=1)"
+    dropdb "$ODOO_DB"
+    rm -rf "$RUN/data/filestore/$ODOO_DB" "$hash_file"
+fi
+
 need_restart=0
 if ! db_exists "$ODOO_DB"; then
     odoo_install "$ODOO_DB" "$modules"
@@ -31,14 +57,47 @@ SQL
     current=$(addons_hash)
     if [ -n "$missing" ] || [ "$(cat "$hash_file" 2>/dev/null)" != "$current" ]; then
         # A running server would keep the old code: stop it while we update.
-        pid=$(server_pid || true)
-        [ -n "$pid" ] && { say "Stopping Odoo (pid $pid) to update the addons"; kill "$pid"; sleep 2; }
+        stop_server "to update the addons"
         [ -n "$missing" ] && odoo_install "$ODOO_DB" "$missing"
         odoo_update "$ODOO_DB" "$modules"
         echo "$current" > "$hash_file"; need_restart=1
     fi
 fi
 write_odoo_conf "$conf" "$ODOO_DB"
+
+# DEMO_LANG=fr_FR make demo: load that language (Odoo's and the addons'
+# i18n/fr.po) and make it the language of admin and the demo users. Done once:
+# later runs without DEMO_LANG keep it.
+DEMO_USERS="admin,ops,accountant,manager"
+if [ -n "${DEMO_LANG:-}" ]; then
+    [[ "$DEMO_LANG" =~ ^[a-z]{2,3}(_[A-Z]{2})?(@[a-z]+)?$ ]] \
+        || die "DEMO_LANG=$DEMO_LANG is not a language code such as fr_FR"
+    todo=$(psql -d "$ODOO_DB" -tA -v lang="$DEMO_LANG" -v users="$DEMO_USERS" <<'SQL'
+SELECT NOT EXISTS (SELECT 1 FROM res_lang WHERE code = :'lang' AND active)
+    OR EXISTS (SELECT 1 FROM res_users u JOIN res_partner p ON p.id = u.partner_id
+                WHERE u.login = ANY (string_to_array(:'users', ','))
+                  AND p.lang IS DISTINCT FROM :'lang');
+SQL
+)
+    if [ "$todo" = t ]; then
+        stop_server "to change the language"
+        log="$RUN/log/lang-$ODOO_DB.log"
+        say "Loading the language $DEMO_LANG into $ODOO_DB for $DEMO_USERS (log: $log)"
+        if ! "$PY" "$ODOO_BIN" -c "$conf" -d "$ODOO_DB" --load-language="$DEMO_LANG" --stop-after-init \
+                --log-level=info --log-handler=odoo.modules.graph:CRITICAL > "$log" 2>&1; then
+            tail -20 "$log" >&2; die "Odoo could not load the language $DEMO_LANG"
+        fi
+        check_install_log "$log"
+        # The server is stopped: no cache of the users' context to refresh.
+        psql -d "$ODOO_DB" -q -v lang="$DEMO_LANG" -v users="$DEMO_USERS" <<'SQL'
+UPDATE res_partner SET lang = :'lang'
+ WHERE id IN (SELECT partner_id FROM res_users WHERE login = ANY (string_to_array(:'users', ',')))
+   AND EXISTS (SELECT 1 FROM res_lang WHERE code = :'lang' AND active);
+SQL
+        [ "$(psql -d "$ODOO_DB" -tA -v lang="$DEMO_LANG" <<< "SELECT count(*) FROM res_lang WHERE code = :'lang' AND active;")" = 1 ] \
+            || die "the language $DEMO_LANG is not installed in $ODOO_DB (see $log)"
+    fi
+fi
 
 # The SNAIC/CFAST simulators (simulator/sim.py), which the demo connections
 # point to. Other ports than 8071/8072 go into Odoo's configuration file.
@@ -95,6 +154,7 @@ cat <<MSG
     ops        / ops         Telecom User: operations (parc, Recharge DATA)
     accountant / accountant  Telecom Accountant: reads amounts
     manager    / manager     Telecom Manager: configuration
+  Language of the demo users: $(psql -d "$ODOO_DB" -tA <<< "SELECT coalesce(p.lang, 'en_US') FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.login = 'ops';")  (DEMO_LANG=fr_FR make demo for French)
   SNAIC simulator: http://127.0.0.1:$SNAIC_PORT/_sim/applied
   CFAST simulator: http://127.0.0.1:$CFAST_PORT/_sim/applied
   Stop everything with: make stop
