@@ -718,6 +718,9 @@ class SimServer(ThreadingHTTPServer):
     """A threaded HTTP server bound to one system's state."""
 
     daemon_threads = True
+    # A push opens one keep-alive connection per worker thread at once; the
+    # default listen backlog (5) makes the kernel reset some of them.
+    request_queue_size = 128
 
     def __init__(self, address, state, verbose=False):
         self.state = state

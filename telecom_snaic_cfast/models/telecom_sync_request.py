@@ -430,10 +430,15 @@ class TelecomSyncRequest(models.Model):
     # Push
     # ------------------------------------------------------------------
     @api.multi
-    def _telecom_push(self):
+    def _telecom_push(self, read_back=True):
         """Push these requests, by connection and in batches. Only the ones
         still pending and due when locked are sent. Returns a dict of
-        counts by final state."""
+        counts by final state.
+
+        A dropped connection or a timeout leaves an outcome unknown: with
+        ``read_back`` those are read back at once by our reference (never
+        resent before), and what the system does not have is sent once more
+        with the same key; what is still unknown is left to the crons."""
         counts = defaultdict(int)
         by_backend = defaultdict(list)
         requests = self.sudo()
@@ -446,6 +451,19 @@ class TelecomSyncRequest(models.Model):
                     ids[start:start + size])._telecom_claim()
                 for state, count in claimed._telecom_send(backend).items():
                     counts[state] += count
+        if read_back and counts.get("unknown"):
+            requests.invalidate_cache(["state"], requests.ids)
+            unknown = requests.filtered(lambda r: r.state == "unknown")
+            settled = unknown._telecom_reconcile()
+            again = unknown.filtered(lambda r: r.state == "pending")
+            resent = again._telecom_push(read_back=False)
+            counts["unknown"] -= len(unknown)
+            for state, count in settled.items():
+                if state != "pending":
+                    counts[state] += count
+            for state, count in resent.items():
+                counts[state] += count
+            counts = defaultdict(int, {k: v for k, v in counts.items() if v})
         return dict(counts)
 
     @api.multi

@@ -113,7 +113,8 @@ class TestSyncFaults(SyncCase):
             match="apply", fault=fault, times=1, **extra)]))
         deployment = self.make_done(self.lines[0])
         request = self.requests_of(deployment, system)
-        request._telecom_push()
+        # Without the immediate read-back, to see the state the fault leaves.
+        request._telecom_push(read_back=False)
         return deployment, request
 
     def test_read_timeout_after_applied_is_reconciled_to_done(self):
@@ -222,6 +223,20 @@ class TestSyncFaults(SyncCase):
         request._telecom_push()
         self.assertEqual(request.state, "done")
         self.assertEqual(len(self.sim.applied("snaic")), 1)
+
+    def test_unknown_outcomes_are_read_back_in_the_same_push(self):
+        self.sim.faults("snaic", {"script": [
+            {"match": "apply", "fault": "drop", "times": 1},
+            {"match": "apply", "fault": "malformed", "times": 1}]})
+        deployment = self.make_done(self.lines[:3])
+        requests_ = self.requests_of(deployment, "snaic")
+        counts = requests_._telecom_push()
+        self.assertEqual(counts, {"done": 3})
+        self.assertEqual(set(requests_.mapped("state")), {"done"})
+        # The dropped one was not applied: read back, then sent once more;
+        # the malformed one was applied: read back only.
+        self.assertEqual(len(self.sim.applied("snaic")), 3)
+        self.assertEqual(self.sim.stats("snaic")["requests"].get("apply"), 4)
 
     def test_connection_refused_is_retried_later_nothing_sent(self):
         self.backends["snaic"].write({"base_url": "http://127.0.0.1:9"})
