@@ -1,0 +1,544 @@
+"""The seed's journey in a real browser, as a person does it: Chromium
+(headless) driven by Selenium against the real Odoo server of the session and
+its SNAIC/CFAST simulator.
+
+As the operations user: the lines list (grouped by site, then parc), two
+lines of the seed's parc selected, Action > Recharge DATA, 2 GB, the preview,
+Save; the deployment opens; its dates, Mark as Done; both systems turn
+*Applied*; a line, its MAJ, the MAJ detail; the top-up in the lines' one-off
+options column. As the accountant: the one-off options pivot shows the new
+amount. A refused input (0 GB) shows the error and creates nothing. The demo's
+sync error shows its Retry button and activity.
+
+The journey runs twice: as the demo users (English), and in French as
+French users made for it (French is loaded into the test database first), so
+a French user can do the whole flow in French. Each run uses lines of its own
+in the seed's parc (created over XML-RPC when missing, numbers known to both
+simulated systems), so it does not depend on what other tests did.
+
+Each step leaves a screenshot in a folder printed at the start
+($TELECOM_SCREENSHOTS, or pytest's temporary folder), one sub-folder per
+language. Against another server (e.g. a French demo, for the guide's
+screenshots: docs/img/README.md) the demo users run it once, in their language:
+
+    DEMO_LANG=fr_FR make demo
+    TELECOM_BROWSER_URL=http://127.0.0.1:8069 TELECOM_BROWSER_DB=telecom_demo \\
+        TELECOM_SCREENSHOTS=/tmp/shots .venv/bin/pytest -p no:odoo tests/test_browser_journey.py
+"""
+import itertools
+import os
+import re
+import shutil
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages import pofile
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import ROOT, OdooRPC
+
+CHROMIUM = os.environ.get("TELECOM_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("TELECOM_CHROMEDRIVER", "/usr/bin/chromedriver")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1280,800"]
+VIEWPORT = (1280, 800)
+WAIT = 30  # seconds for any step; the server answers in well under one
+SHOT_NUMBERS = {}  # folder: the next number of its screenshots
+
+# The journeys' lines: in the seed's parc (SITE_SW1, Mobile / Actif Telecom),
+# one per price tier: 2 GB = 2 x 0.50 and 2 x 1.00. One pair per run.
+SEED_PARC = "telecom_parc.demo_parc_sw1_mobile"
+SUB_100 = "telecom_parc.demo_subscription_eurof_100"
+SUB_20 = "telecom_parc.demo_subscription_eurof_20"
+RUNS = {
+    # the demo users, as they are (English in the test database)
+    "demo_users": {"ops": "ops", "accountant": "accountant", "lang": None,
+                   "lines": [("+33700000094", "0700000094", SUB_100, 1.0),
+                             ("+33700000095", "0700000095", SUB_20, 2.0)]},
+    # users of the same groups working in French
+    "french_users": {"ops": "ops_fr", "accountant": "accountant_fr", "lang": "fr_FR",
+                     "lines": [("+33700000096", "0700000096", SUB_100, 1.0),
+                               ("+33700000097", "0700000097", SUB_20, 2.0)]},
+}
+TOP_UP_GB = 2
+LINE_SEARCH = "07000000"  # the Phone Number search: the demo's 07 lines only
+
+
+# ----------------------------------------------------------------------
+# What the user reads: the addons' French translation when the user works
+# in French, English otherwise.
+# ----------------------------------------------------------------------
+class Words(object):
+
+    def __init__(self, lang):
+        self.lang = lang or "en_US"
+        self.catalog = {}
+        if self.lang.startswith("fr"):
+            for addon in ("telecom_parc", "telecom_recharge", "telecom_snaic_cfast"):
+                with open(str(ROOT / addon / "i18n" / "fr.po"), "rb") as po_file:
+                    for message in pofile.read_po(po_file):
+                        if message.id and message.string:
+                            self.catalog.setdefault(message.id, message.string)
+
+    def __call__(self, term):
+        return self.catalog.get(term, term)
+
+
+def amount(text):
+    """3.00 €, 3,00 €, € 3.00, 1,234.50 → 3.0 ... (None when no number)."""
+    digits = re.sub(r"[^0-9,.\-]", "", text or "")
+    if not digits:
+        return None
+    if "," in digits and "." in digits:
+        digits = digits.replace(",", "") if digits.rfind(".") > digits.rfind(",") \
+            else digits.replace(".", "").replace(",", ".")
+    else:
+        digits = digits.replace(",", ".")
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
+# ----------------------------------------------------------------------
+# The browser
+# ----------------------------------------------------------------------
+class Browser(object):
+    """Chromium on Odoo 11's web client, with explicit waits."""
+
+    def __init__(self, url, db, folder):
+        self.url, self.db, self.folder = url, db, folder
+        self.profile = tempfile.mkdtemp(prefix="telecom-chromium-")
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for arg in CHROMIUM_ARGS + ["--user-data-dir=%s" % self.profile]:
+            options.add_argument(arg)
+        self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": VIEWPORT[0], "height": VIEWPORT[1], "deviceScaleFactor": 1, "mobile": False})
+        self.driver.set_page_load_timeout(WAIT * 2)
+
+    def quit(self):
+        try:
+            self.driver.quit()
+        finally:
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+    # -- waiting -----------------------------------------------------------
+    def until(self, condition, message, timeout=WAIT):
+        """Wait until ``condition(driver)`` is truthy; return its value."""
+        def safe(driver):
+            try:
+                return condition(driver)
+            except (StaleElementReferenceException, WebDriverException) as exc:
+                if "no such window" in str(exc):
+                    raise
+                return False
+        return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(safe, message)
+
+    def idle(self):
+        """No RPC of the web client in flight (its "Loading" indicator puts
+        oe_wait on the client; the bus's long polling does not count), no
+        blocked UI; checked twice in a row, since RPCs come in chains."""
+        script = ("return document.readyState === 'complete' && window.jQuery !== undefined"
+                  " && !jQuery('.oe_wait').length && !jQuery('.blockUI:visible').length")
+        calm = []
+
+        def settled(driver):
+            calm.append(bool(driver.execute_script(script)))
+            return calm[-2:] == [True, True]
+        self.until(settled, "the web client stays busy")
+
+    def visible(self, css, within=None):
+        root = within or self.driver
+        return [e for e in root.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+
+    def one(self, css, text=None, within=None, timeout=WAIT):
+        """The first visible element matching ``css`` (and containing
+        ``text``), waited for."""
+        def find(_driver):
+            for element in self.visible(css, within):
+                if text is None or text in element.text:
+                    return element
+            return False
+        return self.until(find, "no visible %s%s" % (css, " with %r" % text if text else ""),
+                          timeout)
+
+    def click(self, css, text=None, within=None):
+        element = self.one(css, text, within)
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        element.click()
+        self.idle()
+        return element
+
+    def text_of(self, css, within=None):
+        return self.one(css, within=within).text.strip()
+
+    def shot(self, name):
+        """Save a screenshot of the viewport as NN_name.png, once the
+        animations (dialogs fading in, the loading indicator) are over."""
+        self.idle()
+        self.until(lambda d: d.execute_script("return !jQuery(':animated').length"),
+                   "the screen keeps moving")
+        number = SHOT_NUMBERS.setdefault(str(self.folder), itertools.count(1))
+        path = self.folder / ("%02d_%s.png" % (next(number), name))
+        self.driver.save_screenshot(str(path))
+        return path
+
+    # -- Odoo --------------------------------------------------------------
+    def login(self, login, password):
+        self.driver.delete_all_cookies()
+        self.driver.get("%s/web/login?db=%s" % (self.url, self.db))
+        self.one("input[name=login]").send_keys(login)
+        self.one("input[name=password]").send_keys(password)
+        self.one("button[type=submit]").click()
+        self.one("#oe_main_menu_navbar")
+        self.idle()
+
+    def open_action(self, xmlid):
+        """Open an action as a bookmark does (a fresh page)."""
+        self.driver.get("%s/web?reload=%d#action=%s" % (self.url, time.time() * 1000, xmlid))
+        self.one(".o_control_panel")
+        self.idle()
+
+    def search(self, text, label=None):
+        """Type in the search box; pick the "Search <label> for: text" item
+        (the first one without label)."""
+        self.one(".o_searchview_input").send_keys(text)
+        self.click(".o_searchview_autocomplete li", label)
+
+    def open_group(self, text):
+        header = self.one("tr.o_group_header", text)
+        if "o_group_open" not in (header.get_attribute("class") or ""):
+            header.click()
+            self.until(lambda d: "o_group_open" in (self.one("tr.o_group_header", text)
+                                                    .get_attribute("class") or ""),
+                       "the group %s does not open" % text)
+        self.idle()
+
+    def row(self, text, within=None):
+        return self.one("tr.o_data_row", text, within=within)
+
+    def field(self, name, within=None):
+        return self.one("[name=%s]" % name, within=within)
+
+    def set_input(self, name, value, within=None):
+        element = self.one("[name=%s] input, input[name=%s]" % (name, name), within=within)
+        element.click()
+        element.send_keys(Keys.CONTROL, "a")
+        element.send_keys(Keys.DELETE)
+        element.send_keys(value)
+        # Leave the field as a click elsewhere does: the web client takes
+        # the value on "change" (its Tab key moves within the form and may
+        # keep the focus here).
+        self.driver.execute_script("arguments[0].blur();", element)
+        self.idle()
+
+    def modal(self):
+        return self.one(".modal-dialog")
+
+    def open_record(self, model, res_id):
+        self.driver.get("%s/web?reload=%d#model=%s&id=%d&view_type=form" % (
+            self.url, time.time() * 1000, model, res_id))
+        self.one(".o_form_view")
+        self.idle()
+
+
+# ----------------------------------------------------------------------
+# Fixtures
+# ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def target(request):
+    """The server to drive: the session's (make test), or an Odoo given by
+    TELECOM_BROWSER_URL and TELECOM_BROWSER_DB (e.g. a French demo, for the
+    guide's screenshots), then without simulator to read."""
+    url = os.environ.get("TELECOM_BROWSER_URL")
+    if url:
+        return {"url": url.rstrip("/"), "db": os.environ["TELECOM_BROWSER_DB"], "sim": None,
+                "external": True}
+    return request.getfixturevalue("odoo_server")
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory):
+    folder = os.environ.get("TELECOM_SCREENSHOTS")
+    if folder:
+        path = Path(folder)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def ensure_lines(admin, spec):
+    """The lines of ``spec`` in the seed's parc, created when missing:
+    {phone: (id, line ID, expected amount)}."""
+    parc_id = admin.call("ir.model.data", "xmlid_to_res_id", SEED_PARC)
+    lines = {}
+    for phone, name, subscription, expected in spec:
+        found = admin.call("telecom.line", "search", [["phone_number", "=", phone]])
+        if not found:
+            found = [admin.call("telecom.line", "create", {
+                "name": name, "phone_number": phone, "parc_id": parc_id,
+                "subscription_id": admin.call("ir.model.data", "xmlid_to_res_id", subscription),
+                "user_name": "Browser %s" % name[-2:], "customer_account": "BRW-%s" % name[-2:]})]
+        lines[phone] = (found[0], name, expected)
+    return lines
+
+
+def ensure_french_users(admin, run):
+    """French loaded (Odoo's and the addons' translations) and the run's
+    users made as copies of the demo users' groups, working in French."""
+    lang = run["lang"]
+    if not admin.call("res.lang", "search", [["code", "=", lang]]):
+        wizard = admin.call("base.language.install", "create", {"lang": lang})
+        admin.call("base.language.install", "lang_install", [wizard])
+    for demo, login in (("ops", run["ops"]), ("accountant", run["accountant"])):
+        existing = admin.call("res.users", "search", [["login", "=", login]])
+        if existing:
+            admin.call("res.users", "write", existing, {
+                "lang": lang, "email": "%s@example.com" % login})
+            continue
+        source = admin.call("res.users", "search_read", [["login", "=", demo]],
+                            fields=["groups_id", "company_id"])[0]
+        admin.call("res.users", "create", {
+            "name": "%s (fr)" % login, "login": login, "password": login, "lang": lang,
+            "email": "%s@example.com" % login,
+            "groups_id": [(6, 0, source["groups_id"])], "company_id": source["company_id"][0],
+            "company_ids": [(6, 0, [source["company_id"][0]])]})
+
+
+@pytest.fixture(params=sorted(RUNS))
+def people(request, target, screenshots):
+    """Who runs the journey, in which language, on which lines, and where
+    their screenshots go."""
+    name = request.param
+    run = dict(RUNS[name])
+    admin = OdooRPC(target["url"], target["db"], "admin", "admin")
+    if target.get("external"):
+        if name != "demo_users":
+            pytest.skip("against a given server, the demo users run it once, in their language")
+    elif run["lang"]:
+        ensure_french_users(admin, run)
+    run["lines"] = ensure_lines(admin, run["lines"])
+    run["rpc"] = OdooRPC(target["url"], target["db"], run["ops"], run["ops"])
+    run["words"] = Words(user_lang(run["rpc"]))
+    run["folder"] = screenshots / run["words"].lang
+    run["folder"].mkdir(exist_ok=True)
+    return run
+
+
+@pytest.fixture
+def browser(target, screenshots, request):
+    """A fresh Chromium; on failure, the last screen and its HTML are kept
+    next to the screenshots."""
+    failures = request.session.testsfailed
+    browser = Browser(target["url"], target["db"], screenshots)
+    yield browser
+    try:
+        if request.session.testsfailed > failures:
+            path = browser.shot("FAILED_%s" % request.node.name)
+            path.with_suffix(".html").write_text(browser.driver.page_source)
+    finally:
+        browser.quit()
+
+
+def deployment_count(ops):
+    return ops.call("telecom.deployment", "search_count", [])
+
+
+def user_lang(rpc_user):
+    return rpc_user.call("res.users", "read", [rpc_user.uid], ["lang"])[0]["lang"]
+
+
+def date_format(rpc_user, lang):
+    langs = rpc_user.call("res.lang", "search_read", [["code", "=", lang]], fields=["date_format"])
+    return langs[0]["date_format"] if langs else "%m/%d/%Y"
+
+
+# ----------------------------------------------------------------------
+# The journey
+# ----------------------------------------------------------------------
+def test_recharge_journey_in_the_browser(target, people, browser, capsys):
+    browser.folder = people["folder"]
+    with capsys.disabled():
+        print("\nscreenshots of the browser journey: %s" % browser.folder)
+    started = time.time()
+    ops, words, journey_lines = people["rpc"], people["words"], people["lines"]
+    today = date.today().strftime(date_format(ops, words.lang))
+    phones = sorted(journey_lines)
+    names = [journey_lines[p][1] for p in phones]
+    deployments_before = set(ops.call("telecom.deployment", "search", []))
+
+    # The lines, by site then parc; the seed's lines found by number.
+    browser.login(people["ops"], people["ops"])
+    browser.open_action("telecom_parc.telecom_line_action")
+    browser.one("tr.o_group_header", "SITE_SW1")
+    browser.shot("lines_by_site_and_parc")
+    browser.search(LINE_SEARCH)
+    browser.open_group("SITE_SW1")
+    browser.open_group("Mobile / Actif Telecom")
+    for name in names:
+        browser.click(".o_list_record_selector .o_checkbox", within=browser.row(name))
+    browser.shot("two_lines_selected")
+
+    # Action > Recharge DATA: 2 GB, the preview, Save.
+    browser.click(".o_cp_sidebar .o_dropdown_toggler_btn")
+    browser.click(".o_cp_sidebar .dropdown-menu a", words("Recharge DATA"))
+    dialog = browser.modal()
+    browser.set_input("data_gb", str(TOP_UP_GB), within=dialog)
+    expected_total = sum(journey_lines[p][2] for p in phones)
+    browser.until(lambda d: amount(browser.text_of("[name=amount_total]", dialog)) == expected_total,
+                  "the preview's total is not %s" % expected_total)
+    preview = browser.field("preview_ids", within=dialog)
+    for phone in phones:
+        row = browser.row(journey_lines[phone][1], within=preview)
+        assert "Recharge DATA 1Go" in row.text, row.text
+        assert amount(row.find_elements(By.CSS_SELECTOR, "td.o_list_number")[-1].text) == \
+            journey_lines[phone][2], row.text
+    browser.shot("recharge_data_preview")
+    browser.click(".modal-footer button[name=action_confirm]")
+
+    # The deployment opens: its options, then its dates and Mark as Done.
+    browser.until(lambda d: not browser.visible(".modal-dialog"), "the wizard stays open")
+    name = browser.until(lambda d: browser.text_of(".o_form_view [name=name]").startswith("DEP")
+                         and browser.text_of(".o_form_view [name=name]"), "no deployment shown")
+    new = set(ops.call("telecom.deployment", "search", [])) - deployments_before
+    assert len(new) == 1, new
+    deployment_id = new.pop()
+    record = ops.call("telecom.deployment", "read", [deployment_id],
+                      ["name", "line_ids", "amount_one_off", "state"])[0]
+    assert record["name"] == name
+    assert sorted(record["line_ids"]) == sorted(journey_lines[p][0] for p in phones)
+    assert record["amount_one_off"] == expected_total
+    assert amount(browser.text_of(".o_form_view [name=amount_one_off]")) == expected_total
+    browser.shot("deployment_created")
+
+    browser.click(".o_form_button_edit")
+    browser.set_input("date_installed", today)
+    browser.set_input("date_activation", today)
+    browser.click(".o_form_button_save")
+    browser.one(".o_form_view.o_form_readonly")
+    browser.click(".o_statusbar_buttons button", words("Mark as Done"))
+    browser.one(".o_statusbar_status button.btn-primary[data-value=done]")
+
+    # Both systems turn Applied: the push runs in the background after the
+    # commit; reload the form until it shows.
+    def applied(_driver):
+        browser.driver.refresh()
+        browser.one(".o_form_view [name=snaic_sync_state]")
+        browser.idle()
+        return all(browser.text_of(".o_form_view [name=%s_sync_state]" % s) == words("Applied")
+                   for s in ("snaic", "cfast"))
+    browser.until(applied, "SNAIC/CFAST do not show Applied", timeout=60)
+    browser.shot("deployment_done_applied")
+    if target.get("sim"):
+        # Each MAJ reached each simulated system once, under our reference.
+        requests = ops.call("telecom.sync.request", "search_read",
+                            [["deployment_id", "=", deployment_id]],
+                            fields=["system", "reference", "state"])
+        assert len(requests) == 2 * len(phones), requests
+        for request in requests:
+            applied = target["sim"].sim_get(request["system"], "applied")["applied"]
+            mine = [a for a in applied if a["reference"].startswith(request["reference"])]
+            assert len(mine) == 1 and mine[0]["phone"] in phones, (request, applied)
+
+    # A line, its MAJ, the MAJ detail with its amounts.
+    browser.click(".o_form_view .oe_stat_button", words("Lines"))
+    browser.click("tr.o_data_row", names[0])
+    browser.one(".o_form_view [name=update_ids]")
+    maj = browser.row(name, within=browser.field("update_ids"))
+    browser.shot("line_with_its_maj")
+    maj.click()
+    browser.idle()
+    detail = browser.modal()
+    assert amount(browser.text_of("[name=amount_one_off]", detail)) == journey_lines[phones[0]][2]
+    option = browser.row("Recharge DATA 1Go", within=detail)
+    assert str(TOP_UP_GB) in option.text
+    browser.shot("maj_detail")
+    browser.click(".modal-footer button", within=None)
+    browser.until(lambda d: not browser.visible(".modal-dialog"), "the MAJ stays open")
+
+    # The top-up in the lines' one-off options column.
+    browser.open_action("telecom_parc.telecom_line_action")
+    browser.search(LINE_SEARCH)
+    browser.open_group("SITE_SW1")
+    browser.open_group("Mobile / Actif Telecom")
+    for phone in phones:
+        row = browser.row(journey_lines[phone][1])
+        assert "Recharge DATA 1Go" in row.text, row.text
+    browser.shot("lines_one_off_options")
+
+    # The accountant: the pivot of one-off amounts shows the new amount.
+    browser.login(people["accountant"], people["accountant"])
+    browser.open_action("telecom_recharge.telecom_one_off_report_action")
+    browser.one(".o_pivot")
+    browser.shot("accountant_pivot")
+    browser.search(name, words("Deployment"))
+    browser.until(lambda d: expected_total in [
+        amount(cell.text) for cell in browser.visible(".o_pivot td")],
+        "the pivot does not show %s" % expected_total)
+    browser.shot("accountant_pivot_deployment")
+
+    assert time.time() - started < 120
+
+
+def test_refused_top_up_shows_the_error_and_creates_nothing(target, people, browser):
+    browser.folder = people["folder"]
+    ops, words, journey_lines = people["rpc"], people["words"], people["lines"]
+    before = deployment_count(ops)
+    name = journey_lines[sorted(journey_lines)[0]][1]
+
+    browser.login(people["ops"], people["ops"])
+    browser.open_action("telecom_parc.telecom_line_action")
+    browser.search(LINE_SEARCH)
+    browser.open_group("SITE_SW1")
+    browser.open_group("Mobile / Actif Telecom")
+    browser.click(".o_list_record_selector .o_checkbox", within=browser.row(name))
+    browser.click(".o_cp_sidebar .o_dropdown_toggler_btn")
+    browser.click(".o_cp_sidebar .dropdown-menu a", words("Recharge DATA"))
+    browser.set_input("data_gb", "0", within=browser.modal())
+    browser.click(".modal-footer button[name=action_confirm]")
+    warning = browser.one(".o_dialog_warning")
+    assert "0" in warning.text and len(warning.text) > 20, warning.text
+    browser.shot("refused_0_gb")
+    assert deployment_count(ops) == before
+
+
+def test_demo_states_in_the_browser(target, browser, screenshots):
+    """The demo's deployment with an error in one system: the SNAIC / CFAST
+    block, the Retry button and the activity of the responsible (ops); the
+    requests to fix; the connection form of the administrators."""
+    ops = OdooRPC(target["url"], target["db"], "ops", "ops")
+    words = Words(user_lang(ops))
+    browser.folder = screenshots / words.lang
+    browser.folder.mkdir(exist_ok=True)
+    deployment_id = ops.call("ir.model.data", "xmlid_to_res_id",
+                             "telecom_snaic_cfast.demo_deployment_sync_error")
+
+    browser.login("ops", "ops")
+    browser.open_record("telecom.deployment", deployment_id)
+    assert browser.text_of(".o_form_view [name=snaic_sync_state]") == words("Applied")
+    assert browser.text_of(".o_form_view [name=cfast_sync_state]") == words("Error")
+    browser.one(".o_statusbar_buttons button", words("Retry SNAIC/CFAST"))
+    browser.one(".o_mail_activity, .o_thread_message, .o_activity", "0600000099")
+    browser.shot("deployment_sync_error")
+
+    browser.open_action("telecom_snaic_cfast.telecom_sync_request_action")
+    browser.row("0600000099")
+    browser.shot("sync_requests_to_fix")
+
+    browser.login("admin", "admin")
+    backend_id = ops.call("telecom.api.backend", "search", [["system", "=", "snaic"]])[0]
+    browser.open_record("telecom.api.backend", backend_id)
+    browser.one(".o_statusbar_buttons button", words("Test Connection"))
+    browser.shot("connection_snaic")
