@@ -108,3 +108,12 @@ def rpc(odoo_server):
     def connect(login, password):
         return OdooRPC(odoo_server["url"], odoo_server["db"], login, password)
     return connect
+
+
+@pytest.fixture(scope="session")
+def scale(request):
+    """Lines per hardening scenario: `--scale N` (defined in the root
+    conftest.py, so that both runs of scripts/test.sh accept it) or
+    TELECOM_SCALE; small by default."""
+    from hardening_support import scale as read_scale
+    return read_scale(request.config)
