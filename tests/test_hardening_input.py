@@ -1,0 +1,517 @@
+"""Hardening, scenario 6: hostile input over RPC, property-based (hypothesis).
+
+The operations user sends random strings, huge numbers, SQL and HTML
+fragments, other companies' and missing records, to the Recharge DATA wizard
+and to the create and write of lines and deployments (with their one-off
+options), then confirms and sets done what was accepted. Only UserError,
+ValidationError, AccessError (or MissingError) may come back, never a server
+error; and after every example the database holds together:
+
+* a refused Recharge DATA creates no deployment; a wizard's deployment has
+  an option for each of its lines; confirming twice gives the same ones;
+* a done deployment has its dates and one MAJ per line; a MAJ has the
+  options of its line in the deployment (no MAJ without its options) and,
+  when it has options, one sync request per system;
+* every line's number is in E.164, no two active lines of a company share it.
+
+JSON-RPC is used: it carries what XML-RPC cannot (NUL characters, integers
+beyond 32 bits, NaN), and each error names its class. The examples are
+derandomized (the same at every run); ``--scale N`` runs more of them.
+
+Values of a type the field cannot hold (a text for a many2one, an unknown
+selection key, a malformed date, a number beyond the column, NaN, a NUL
+character, a non-text phone number) end in server errors today: the tests
+marked xfail at the end pin them, see their reasons.
+"""
+import itertools
+import math
+import re
+import time
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
+
+from hardening_support import (ROOT, Database, JsonRPC, OdooServer, phones, print_table,
+                               seed_lines, start_simulator)
+
+# Hypothesis keeps a cache (unicode tables) on disk: in .run/, out of git.
+set_hypothesis_home_dir(str(ROOT / ".run" / "hypothesis"))
+
+ALLOWED = ("ok", "user_error", "validation_error", "access_error", "missing_error", "warning")
+SQL = ["'; DROP TABLE telecom_line; --", "' OR '1'='1", "1); DELETE FROM telecom_deployment; --",
+       "%s", "%(id)s", "$$; SELECT pg_sleep(10); $$", "\\'; --", "0 UNION SELECT token FROM "
+       "telecom_api_backend"]
+HTML = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "</p><b>bold",
+        "&lt;&amp;&#0;", "{{7*7}}", "${7*7}", "<!--", "]]>"]
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+INT32 = 2 ** 31 - 1
+
+# Text as JSON carries it, without NUL (PostgreSQL refuses it: see the
+# xfail tests) nor lone surrogates (not UTF-8).
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",),
+                                      blacklist_characters="\x00"), max_size=40)
+HOSTILE_TEXT = st.one_of(TEXT, st.sampled_from(SQL + HTML), TEXT.map(lambda t: (t or "x") * 500))
+PHONE_LIKE = st.one_of(
+    st.from_regex(r"\A\+?[0-9 ().\-/]{0,18}\Z"),
+    st.integers(min_value=0, max_value=99999999).map(lambda n: "06%08d" % n),
+    HOSTILE_TEXT)
+DATES = st.one_of(st.just(False), st.dates(min_value=__import__("datetime").date(1900, 1, 1),
+                                           max_value=__import__("datetime").date(2200, 12, 31))
+                  .map(lambda d: d.isoformat()))
+# Numbers a numeric column holds: huge ones stay finite and within 32 bits
+# for integers (beyond: the xfail tests).
+FLOATS = st.one_of(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+                   st.integers(min_value=-10 ** 6, max_value=10 ** 6))
+
+
+def examples(scale):
+    return max(30, scale // 5)
+
+
+def hostile_settings(scale):
+    return settings(max_examples=examples(scale), deadline=None, derandomize=True,
+                    database=None, suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture(scope="module")
+def stage(odoo_env, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hardening_input")
+    db = Database(odoo_env, "input").create()
+    sim = start_simulator()
+    conf = db.write_conf(folder, sim)
+    server = None
+    try:
+        server = OdooServer(odoo_env, conf, folder).start()
+        yield {"db": db, "sim": sim, "server": server, "world": World(server, sim)}
+    finally:
+        if server is not None:
+            server.stop()
+        sim.stop()
+        db.drop()
+
+
+class World(object):
+    """The records the examples pick from, made as admin."""
+
+    def __init__(self, server, sim):
+        self.admin = JsonRPC(server.url, server.db, "admin")
+        self.ops = JsonRPC(server.url, server.db, "ops")
+        ref = lambda xmlid: self.admin.call("ir.model.data", "xmlid_to_res_id", xmlid)  # noqa
+        self.parc = ref("telecom_parc.demo_parc_sw1_mobile")
+        self.subscriptions = [ref("telecom_parc.demo_subscription_eurof_100"),
+                              ref("telecom_parc.demo_subscription_eurof_20"),
+                              ref("telecom_parc.demo_subscription_voice_only")]
+        self.operators = [ref("telecom_parc.demo_partner_actif_telecom"),
+                          ref("telecom_parc.demo_partner_orange"),
+                          ref("telecom_parc.demo_partner_client_sw")]
+        # The one-off options first, then products that are not.
+        self.products = self.admin.call("product.product", "search",
+                                        [["telecom_is_one_off", "=", True]]) + \
+            self.admin.call("product.product", "search",
+                            [["telecom_is_one_off", "=", False]], limit=2)
+        numbers = phones(12, "+33620")
+        seed_lines(sim, numbers)
+        self.good_lines = [self.line(number, self.subscriptions[i % 2])
+                           for i, number in enumerate(numbers[:8])]
+        terminated = self.line(numbers[8], self.subscriptions[0])
+        self.admin.call("telecom.line", "write", [terminated], {"state": "terminated"})
+        archived = self.line(numbers[9], self.subscriptions[0])
+        self.admin.call("telecom.line", "write", [archived], {"active": False})
+        no_subscription = self.line(numbers[10], False)
+        voice_only = self.line(numbers[11], self.subscriptions[2])
+        company_b = self.admin.call("res.company", "create", {"name": "Hostile B"})
+        partner_b = self.admin.call("res.partner", "create", {"name": "B", "company_id": company_b})
+        site_b = self.admin.call("telecom.site", "create", {
+            "name": "B", "code": "B1", "partner_id": partner_b, "company_id": company_b})
+        self.parc_b = self.admin.call("telecom.parc", "create", {
+            "site_id": site_b, "service_type": "mobile",
+            "partner_operator_id": self.operators[0]})
+        line_b = self.admin.call("telecom.line", "create", {
+            "phone_number": "+33620999999", "parc_id": self.parc_b})
+        self.bad_lines = [terminated, archived, no_subscription, voice_only, line_b]
+        self.missing = 10 ** 8  # an id no table holds
+        # The invariants hold for what the examples make (the demo's done
+        # deployment predates the sync addon: its MAJ has no request).
+        self.baseline = {table: self.admin.call(model, "search", [], limit=1, order="id desc")
+                         for table, model in (("deployment", "telecom.deployment"),
+                                              ("update", "telecom.line.update"))}
+        self.baseline = {table: (ids or [0])[0] for table, ids in self.baseline.items()}
+
+    def line(self, number, subscription):
+        return self.admin.call("telecom.line", "create", {
+            "phone_number": number, "parc_id": self.parc, "subscription_id": subscription})
+
+    def ids(self, pool):
+        """A strategy: an id from ``pool`` (most of the time), a missing one,
+        a negative one or False."""
+        return st.one_of(st.sampled_from(pool), st.sampled_from(pool), st.sampled_from(pool),
+                         st.sampled_from(pool), st.just(self.missing),
+                         st.integers(min_value=-5, max_value=0), st.just(False))
+
+    def good_selection(self):
+        return st.lists(st.sampled_from(self.good_lines), min_size=1, max_size=4, unique=True)
+
+    def line_selection(self):
+        return st.lists(st.one_of(st.sampled_from(self.good_lines), st.sampled_from(self.bad_lines),
+                                  st.just(self.missing)), max_size=6, unique=True)
+
+
+def report(what, seen, capsys):
+    print_table("Scenario 6: hostile input, %s: outcomes" % what, ["call and outcome", "count"],
+                sorted(seen.items()), capsys)
+
+
+def check(kind, result, what):
+    assert kind in ALLOWED, "%s: server error %s\n%s" % (
+        what, getattr(result, "name", ""), getattr(result, "debug", "")[-2500:])
+
+
+def count_deployments(db):
+    return db.query("SELECT count(*) FROM telecom_deployment")[0][0]
+
+
+def assert_consistent(db, world):
+    """The invariants of the module docstring, in SQL, on what the examples
+    made."""
+    def none(sql, what):
+        rows = db.query(sql, {"deployment": world.baseline["deployment"],
+                              "update": world.baseline["update"]})
+        assert not rows, "%s: %s" % (what, rows[:10])
+    none("""SELECT d.id, r.line_id FROM telecom_deployment d
+              JOIN telecom_deployment_line_rel r ON r.deployment_id = d.id
+             WHERE d.origin LIKE 'Recharge DATA%%' AND d.id > %(deployment)s
+               AND NOT EXISTS (SELECT 1 FROM telecom_deployment_option o
+                                WHERE o.deployment_id = d.id AND o.line_id = r.line_id)""",
+         "a Recharge DATA deployment with a line without option")
+    none("""SELECT id FROM telecom_deployment WHERE state = 'done' AND id > %(deployment)s
+               AND (date_installed IS NULL OR date_activation IS NULL)""",
+         "a done deployment without its dates")
+    none("""SELECT d.id, r.line_id FROM telecom_deployment d
+              JOIN telecom_deployment_line_rel r ON r.deployment_id = d.id
+             WHERE d.state = 'done' AND d.id > %(deployment)s
+               AND (SELECT count(*) FROM telecom_line_update u
+                     WHERE u.deployment_id = d.id AND u.line_id = r.line_id) != 1""",
+         "a done deployment without exactly one MAJ per line")
+    none("""SELECT u.id FROM telecom_line_update u
+             WHERE u.deployment_id IS NOT NULL AND u.id > %(update)s
+               AND (SELECT count(*) FROM telecom_deployment_option o
+                     WHERE o.deployment_id = u.deployment_id AND o.line_id = u.line_id)
+                != (SELECT count(*) FROM telecom_line_update_option uo WHERE uo.update_id = u.id)""",
+         "a MAJ without the options of its line")
+    none("""SELECT u.id FROM telecom_line_update u
+             WHERE u.id > %(update)s
+               AND EXISTS (SELECT 1 FROM telecom_line_update_option uo WHERE uo.update_id = u.id)
+               AND (SELECT count(*) FROM telecom_sync_request r WHERE r.update_id = u.id) != 2""",
+         "a MAJ with options without its two sync requests")
+    bad = [row for row in db.query("SELECT id, phone_number FROM telecom_line")
+           if not E164.match(row[1] or "")]
+    assert not bad, "numbers not in E.164: %s" % bad
+    none("""SELECT company_id, phone_number FROM telecom_line WHERE active
+          GROUP BY company_id, phone_number HAVING count(*) > 1""",
+         "two active lines with the same number")
+
+
+def test_recharge_wizard_hostile_input(stage, scale, capsys):
+    """Recharge DATA with any top-up value and any selection of lines:
+    refused with a UserError and nothing created, or deployments made once
+    even when confirmed twice; some are then set done."""
+    world, db = stage["world"], stage["db"]
+    ops = world.ops
+    seen = Counter()
+
+    @hostile_settings(scale)
+    @given(data_gb=st.one_of(st.integers(min_value=1, max_value=50), HOSTILE_TEXT, st.integers(min_value=-INT32, max_value=INT32),
+                             st.floats(min_value=-2e9, max_value=2e9), st.just(float("nan")),
+                             st.just(float("inf")), st.none(), st.booleans(),
+                             st.sampled_from(["2", " 3 ", "2.0", "2,5", "1e3", "-1", "0", "NaN",
+                                              "inf", "1e400", "١٢"])),
+           lines=st.one_of(world.good_selection(), world.line_selection()), done=st.booleans())
+    @example(data_gb="2", lines=world.good_lines[:2], done=True)
+    def run(data_gb, lines, done):
+        if column_overflow(data_gb):
+            return  # beyond the Integer column: test_wizard_value_beyond_the_column
+        before = count_deployments(db)
+        kind, wizard = ops.outcome("telecom.line.recharge", "create",
+                                   {"line_ids": [[6, 0, lines]], "data_gb": data_gb})
+        check(kind, wizard, "create wizard %r %r" % (data_gb, lines))
+        if kind == "ok":
+            kind, action = ops.outcome("telecom.line.recharge", "action_confirm", [wizard])
+            check(kind, action, "confirm %r %r" % (data_gb, lines))
+        seen[kind] += 1
+        if kind != "ok":
+            assert count_deployments(db) == before, "refused, yet a deployment was created"
+            assert_consistent(db, world)
+            return
+        again = ops.call("telecom.line.recharge", "action_confirm", [wizard])
+        assert again.get("res_id") == action.get("res_id") and \
+            again.get("domain") == action.get("domain"), "confirmed twice: other deployments"
+        deployments = [action["res_id"]] if action.get("res_id") else \
+            ops.call("telecom.deployment", "search", action["domain"])
+        selected = set(itertools.chain.from_iterable(
+            d["line_ids"] for d in ops.call("telecom.deployment", "read", deployments,
+                                            ["line_ids"])))
+        assert selected == set(lines)
+        if done:
+            today = time.strftime("%Y-%m-%d")
+            ops.call("telecom.deployment", "write", deployments,
+                     {"date_installed": today, "date_activation": today})
+            kind, result = ops.outcome("telecom.deployment", "action_done", deployments)
+            check(kind, result, "done %r" % deployments)
+            seen["done " + kind] += 1
+        assert_consistent(db, world)
+
+    run()
+    report("Recharge DATA wizard", seen, capsys)
+    assert seen["ok"] and seen["user_error"] and seen["done ok"], seen
+
+
+def column_overflow(value):
+    """True for a top-up the wizard would store beyond its Integer column."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().replace(",", "."))
+        except ValueError:
+            return False
+    return isinstance(value, (int, float)) and math.isfinite(value) and abs(value) > INT32
+
+
+FRESH_NUMBERS = st.integers(min_value=0, max_value=9999999).map(lambda n: "+3366%07d" % n)
+
+
+def line_values(world, create):
+    """A strategy: values of a line to create (or to write)."""
+    optional = {
+        "name": HOSTILE_TEXT, "user_name": HOSTILE_TEXT, "customer_account": HOSTILE_TEXT,
+        "subscription_id": st.one_of(st.sampled_from(world.subscriptions),
+                                     world.ids(world.subscriptions)),
+        "state": st.sampled_from(["active", "suspended", "terminated"]),
+        "date_activation": DATES, "date_deactivation": DATES, "active": st.booleans(),
+    }
+    if not create:
+        optional["phone_number"] = st.one_of(FRESH_NUMBERS, PHONE_LIKE)
+        customer_account = optional.pop("customer_account")
+        return st.fixed_dictionaries({"customer_account": customer_account},
+                                     optional=optional)
+    return st.fixed_dictionaries({
+        # A new valid number half of the time, anything else otherwise.
+        "phone_number": st.one_of(FRESH_NUMBERS, PHONE_LIKE),
+        "parc_id": st.one_of(st.just(world.parc), st.just(world.parc),
+                             st.just(world.parc_b), world.ids([world.parc])),
+    }, optional=optional)
+
+
+def test_lines_hostile_create_and_write(stage, scale, capsys):
+    """Lines created and written with hostile values: refused with a
+    validation error, or stored with a number in E.164."""
+    world, db = stage["world"], stage["db"]
+    ops = world.ops
+    seen = Counter()
+
+    @hostile_settings(scale)
+    @given(create=line_values(world, create=True), write=line_values(world, create=False),
+           existing=st.sampled_from(world.good_lines))
+    @example(create={"phone_number": "06 60 00 00 01", "parc_id": world.parc,
+                     "user_name": SQL[0], "customer_account": HTML[0]},
+             write={"user_name": HTML[1], "phone_number": "+33 6 60 00 00 02"},
+             existing=world.good_lines[0])
+    def run(create, write, existing):
+        kind, line = ops.outcome("telecom.line", "create", create)
+        check(kind, line, "create line %r" % create)
+        seen["create " + kind] += 1
+        target = line if kind == "ok" else existing
+        kind, result = ops.outcome("telecom.line", "write", [target], write)
+        check(kind, result, "write line %r" % write)
+        seen["write " + kind] += 1
+        assert_consistent(db, world)
+
+    run()
+    report("lines", seen, capsys)
+    assert seen["create ok"] and seen["write ok"] and seen["create validation_error"], seen
+
+
+@st.composite
+def deployment_values(draw, world):
+    """A strategy: values of a deployment with its one-off options."""
+    vals = {"partner_operator_id": draw(st.one_of(st.just(world.operators[0]),
+                                                  st.just(world.operators[0]),
+                                                  world.ids(world.operators)))}
+    optional = {
+        "collection_operator_id": world.ids(world.operators),
+        "category": st.sampled_from(["voice_data", "voice", "data", "other"]),
+        "commitment": st.sampled_from(["none", "12", "24", "36", False]),
+        "framework_agreement": st.booleans(), "framework_agreement_ref": HOSTILE_TEXT,
+        "origin": HOSTILE_TEXT, "date_planned": DATES, "date_installed": DATES,
+        "date_activation": DATES,
+    }
+    for name, strategy in optional.items():
+        if draw(st.booleans()):
+            vals[name] = draw(strategy)
+    lines = draw(st.one_of(world.good_selection(), world.line_selection()))
+    vals["line_ids"] = [[6, 0, lines]]
+    vals["option_ids"] = [[0, 0, {
+        "line_id": draw(st.one_of(st.sampled_from(lines or world.good_lines),
+                                  world.ids(world.good_lines))),
+        "product_id": draw(st.one_of(st.sampled_from(world.products[:2]),
+                                     world.ids(world.products))),
+        "quantity": draw(st.one_of(st.integers(min_value=1, max_value=10), FLOATS)),
+        "price_unit": draw(st.one_of(st.just(0.5), FLOATS)),
+    }] for _index in range(draw(st.integers(min_value=0, max_value=3)))]
+    return vals
+
+
+ACTIONS = st.lists(st.sampled_from(["action_confirm", "action_done", "action_cancel",
+                                    "action_draft", "dates"]), min_size=1, max_size=4)
+
+
+def test_deployments_hostile_create_write_and_done(stage, scale, capsys):
+    """Deployments and their options created and written with hostile
+    values, then confirmed, dated, set done, cancelled in any order:
+    refused with a clear error, or a consistent deployment with its MAJ and
+    sync requests."""
+    world, db = stage["world"], stage["db"]
+    ops = world.ops
+    seen = Counter()
+    today = time.strftime("%Y-%m-%d")
+
+    @hostile_settings(scale)
+    @given(vals=deployment_values(world), changes=deployment_values(world), actions=ACTIONS,
+           keep=st.lists(st.booleans(), min_size=12, max_size=12))
+    @example(vals={"partner_operator_id": world.operators[0], "origin": HTML[0],
+                   "line_ids": [[6, 0, world.good_lines[:2]]],
+                   "option_ids": [[0, 0, {"line_id": world.good_lines[0],
+                                          "product_id": world.products[0], "quantity": 3}]]},
+             changes={}, actions=["action_confirm", "dates", "action_done", "action_cancel"],
+             keep=[False] * 12)
+    def run(vals, changes, actions, keep):
+        kind, deployment = ops.outcome("telecom.deployment", "create", vals)
+        check(kind, deployment, "create deployment %r" % vals)
+        seen["create " + kind] += 1
+        if kind != "ok":
+            assert_consistent(db, world)
+            return
+        changes = {name: value for (name, value), kept in zip(sorted(changes.items()), keep)
+                   if kept}
+        if changes:
+            kind, result = ops.outcome("telecom.deployment", "write", [deployment], changes)
+            check(kind, result, "write deployment %r" % changes)
+            seen["write " + kind] += 1
+        for action in actions:
+            if action == "dates":
+                call = ("write", [deployment], {"date_installed": today,
+                                                "date_activation": today})
+            else:
+                call = (action, [deployment])
+            kind, result = ops.outcome("telecom.deployment", *call)
+            check(kind, result, "%s on %r" % (action, vals))
+            seen["%s %s" % (action, kind)] += 1
+        assert_consistent(db, world)
+
+    run()
+    report("deployments", seen, capsys)
+    assert seen["create ok"] and seen["action_done ok"], seen
+
+
+# ----------------------------------------------------------------------
+# What fails today: pinned, reported to the lead (see the reasons).
+# ----------------------------------------------------------------------
+NOT_TEXT = st.one_of(st.integers(min_value=-INT32, max_value=INT32), st.floats(allow_nan=False),
+                     st.booleans(), st.lists(st.integers(), max_size=2),
+                     st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG (reported to the lead): telecom_parc/models/telecom_line.py "
+    "_telecom_prepare_vals calls .strip() on the name and the phone number "
+    "(tools/phone.py parse_phone too): a number or a list sent over RPC for them "
+    "gives AttributeError (server error) instead of the 'phone number is not "
+    "valid' ValidationError"))
+def test_line_number_or_name_not_a_text(stage):
+    world = stage["world"]
+
+    @settings(max_examples=10, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(field=st.sampled_from(["phone_number", "name"]), value=NOT_TEXT)
+    @example(field="phone_number", value=612345678)
+    def run(field, value):
+        kind, result = world.ops.outcome("telecom.line", "write", [world.good_lines[0]],
+                                         {field: value})
+        check(kind, result, "write %s=%r" % (field, value))
+
+    run()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG (reported to the lead): telecom_recharge/wizards/telecom_line_recharge.py "
+    "create/write store int(data_gb) in the Integer column before any check: a top-up "
+    "of 2**31 GB or more (3000000000, 1e20, '3e9') gives NumericValueOutOfRange "
+    "(server error) instead of the 'above the maximum' UserError"))
+def test_wizard_value_beyond_the_column(stage):
+    world = stage["world"]
+
+    @settings(max_examples=10, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(value=st.one_of(st.integers(min_value=2 ** 31, max_value=2 ** 80),
+                           st.floats(min_value=2 ** 31, max_value=1e300),
+                           st.sampled_from(["3e9", "99999999999"])))
+    @example(value=2 ** 31)
+    def run(value):
+        kind, result = world.ops.outcome("telecom.line.recharge", "create", {
+            "line_ids": [[6, 0, world.good_lines[:1]]], "data_gb": value})
+        check(kind, result, "data_gb=%r" % (value,))
+
+    run()
+
+
+WRONG_TYPES = st.one_of(
+    st.sampled_from(["abc", "' OR 1=1 --", "a\x00b", "2025-13-45", "not a date", "1.5"]),
+    st.integers(min_value=2 ** 31, max_value=2 ** 70), st.just(float("nan")),
+    st.just(float("inf")), st.just(1e308), st.lists(st.integers(), min_size=1, max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), min_size=1, max_size=2))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG (reported to the lead): values of a type the field cannot hold reach SQL: "
+    "Odoo 11's ORM does not check types, and telecom.line, telecom.deployment, "
+    "telecom.deployment.option and telecom.line.recharge do not either. A text or a "
+    "list for a many2one, an id beyond 32 bits, an unknown selection key, a malformed "
+    "date, NaN or infinity for a quantity or a price, a NUL character in a text give "
+    "psycopg2 errors, ValueError, KeyError, TypeError or OverflowError (server errors) "
+    "instead of a ValidationError naming the field"))
+def test_values_of_a_type_the_field_cannot_hold(stage):
+    world = stage["world"]
+    targets = {
+        "telecom.line": ["subscription_id", "parc_id", "state", "date_activation",
+                         "user_name"],
+        "telecom.deployment": ["partner_operator_id", "category", "commitment",
+                               "date_installed", "line_ids"],
+        "telecom.deployment.option": ["quantity", "price_unit", "product_id"],
+    }
+
+    @settings(max_examples=20, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(target=st.sampled_from([(model, field) for model in sorted(targets)
+                                   for field in targets[model]]), value=WRONG_TYPES)
+    @example(target=("telecom.line", "subscription_id"), value="abc")
+    def run(target, value):
+        model, field = target
+        if model == "telecom.line":
+            call = ("write", [world.good_lines[0]], {field: value})
+        elif model == "telecom.deployment":
+            call = ("create", dict({"partner_operator_id": world.operators[0],
+                                    "line_ids": [[6, 0, world.good_lines[:1]]]}, **{field: value}))
+        else:
+            option = {"line_id": world.good_lines[0], "product_id": world.products[0],
+                      "quantity": 1, field: value}
+            call = ("create", {"partner_operator_id": world.operators[0],
+                               "line_ids": [[6, 0, world.good_lines[:1]]],
+                               "option_ids": [[0, 0, option]]})
+            model = "telecom.deployment"
+        kind, result = world.ops.outcome(model, *call)
+        check(kind, result, "%s %s=%r" % (model, field, value))
+
+    run()
