@@ -53,6 +53,8 @@ EXPECTED = """
 | Recharge DATA wizard | yes | no | yes | yes | no* | no | no |
 | Edit Lines wizard | yes | no | yes | yes | no* | no | no |
 | Create a Task wizard | yes | no | yes | yes | no* | no | no |
+| Add Lines wizard | yes | no | yes | yes | no | no | no |
+| Delete Lines wizard | yes | no | yes | yes | no* | no | no |
 | Recharge DATA settings wizard | no | no | yes | yes | no | no | no |
 | Retry (sync request) | yes | no | yes | yes | no | no | no |
 | Retry SNAIC/CFAST (deployment) | yes | no | yes | yes | no | no | no |
@@ -349,6 +351,15 @@ def action_cell(world, login, rpc, action):
                 "line_ids": [[6, 0, [world.line]]], "summary": "Check",
                 "activity_type_id": world.ref("mail.mail_activity_data_todo"),
                 "user_id": rpc.uid})]),
+        "Add Lines wizard": lambda: rpc.call(
+            "telecom.line.add", "action_confirm",
+            [rpc.call("telecom.line.add", "create", {
+                "site_mode": "existing", "site_id": world.site, "parc_mode": "existing",
+                "parc_id": world.parc, "lines_text": next(world.numbers)})]),
+        "Delete Lines wizard": lambda: rpc.call(
+            "telecom.line.delete", "action_confirm",
+            [rpc.call("telecom.line.delete", "create",
+                      {"line_ids": [[6, 0, [world.new_line()]]]})]),
         "Recharge DATA settings wizard": lambda: rpc.call(
             "telecom.recharge.config", "action_save",
             [rpc.call("telecom.recharge.config", "create", {"max_gb": 100})]),
