@@ -63,12 +63,12 @@ SUB_20 = "telecom_parc.demo_subscription_eurof_20"
 RUNS = {
     # the demo users, as they are (English in the test database)
     "demo_users": {"ops": "ops", "accountant": "accountant", "lang": None,
-                   "lines": [("+33700000094", "0700000094", SUB_100, 1.0),
-                             ("+33700000095", "0700000095", SUB_20, 2.0)]},
+                   "lines": [("+33700000094", "0700000094", "Léa Martin", SUB_100, 1.0),
+                             ("+33700000095", "0700000095", "Hugo Bernard", SUB_20, 2.0)]},
     # users of the same groups working in French
     "french_users": {"ops": "ops_fr", "accountant": "accountant_fr", "lang": "fr_FR",
-                     "lines": [("+33700000096", "0700000096", SUB_100, 1.0),
-                               ("+33700000097", "0700000097", SUB_20, 2.0)]},
+                     "lines": [("+33700000096", "0700000096", "Chloé Petit", SUB_100, 1.0),
+                               ("+33700000097", "0700000097", "Nathan Roux", SUB_20, 2.0)]},
 }
 TOP_UP_GB = 2
 LINE_SEARCH = "07000000"  # the Phone Number search: the demo's 07 lines only
@@ -284,13 +284,13 @@ def ensure_lines(admin, spec):
     {phone: (id, line ID, expected amount)}."""
     parc_id = admin.call("ir.model.data", "xmlid_to_res_id", SEED_PARC)
     lines = {}
-    for phone, name, subscription, expected in spec:
+    for phone, name, user_name, subscription, expected in spec:
         found = admin.call("telecom.line", "search", [["phone_number", "=", phone]])
         if not found:
             found = [admin.call("telecom.line", "create", {
                 "name": name, "phone_number": phone, "parc_id": parc_id,
                 "subscription_id": admin.call("ir.model.data", "xmlid_to_res_id", subscription),
-                "user_name": "Browser %s" % name[-2:], "customer_account": "BRW-%s" % name[-2:]})]
+                "user_name": user_name, "customer_account": "cc%s" % name[-2:]})]
         lines[phone] = (found[0], name, expected)
     return lines
 
