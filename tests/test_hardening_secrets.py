@@ -185,12 +185,6 @@ def test_tokens_leak_nowhere(stage):
     assert not any(SECRETS["cfast"] in line or WRONG in line for line in rows)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (reported to the lead): telecom_api_backend.py: the token field has "
-    "groups='base.group_system', but Odoo 11 checks field groups on read only: a "
-    "Telecom User or Accountant gets the token from read_group([], ['token'], "
-    "['token']) and can guess it character by character with "
-    "search_count([('token', '=like', 'a%')])"))
 def test_token_cannot_be_extracted_by_grouping_or_searching(stage):
     server = stage["server"]
     for login in ("ops", "accountant"):
@@ -204,10 +198,6 @@ def test_token_cannot_be_extracted_by_grouping_or_searching(stage):
         assert kind == "access" or count == 0, (login, "the search on the token answers")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (reported to the lead): with --log-level=debug, Odoo 11's odoo.api logger "
-    "prints the arguments of every RPC call: the administrator saving the token in "
-    "the connection form logs 'call telecom.api.backend(1,).write({'token': ...})'"))
 def test_token_typed_in_the_form_stays_out_of_debug_logs(stage):
     server = stage["server"]
     admin = server.rpc("admin")

@@ -1,11 +1,41 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+import logging
+import re
+
+from odoo import SUPERUSER_ID, _, api, fields, models, tools
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 from ..clients import ApiError, make_client
 
 SYSTEMS = [("snaic", "SNAIC"), ("cfast", "CFAST")]
+SECRET_FIELDS = ("token",)
+_TOKEN_IN_TEXT = re.compile(r"""(['"]token['"]\s*:\s*)(['"])(?:\\.|(?!\2).)*\2""")
+
+
+class _SecretArgumentsFilter(logging.Filter):
+    """With DEBUG logging, Odoo 11 logs the arguments of every RPC call
+    (``odoo.api``, ``odoo.http.rpc.request``): an administrator saving a
+    token would write it to the log. This filter masks the value of any
+    ``'token': ...`` in those lines; it changes nothing else."""
+
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is not ours to judge
+            return True
+        if "token" in message:
+            masked = _TOKEN_IN_TEXT.sub(r"\1'***'", message)
+            if masked != message:
+                record.msg, record.args = "%s", (masked,)
+        return True
+
+
+for _name in ("odoo.api", "odoo.http.rpc.request", "odoo.http.rpc.response"):
+    _logger_obj = logging.getLogger(_name)
+    if not any(isinstance(f, _SecretArgumentsFilter) for f in _logger_obj.filters):
+        _logger_obj.addFilter(_SecretArgumentsFilter())
 
 
 class TelecomApiBackend(models.Model):
@@ -86,6 +116,57 @@ class TelecomApiBackend(models.Model):
         string="Connection Test", readonly=True, copy=False)
     connection_date = fields.Datetime(
         string="Tested On", readonly=True, copy=False)
+
+    # ------------------------------------------------------------------
+    # The token: administrators only
+    # ------------------------------------------------------------------
+    # Odoo 11 enforces a field's ``groups`` on read only: searching, grouping,
+    # ordering or exporting on the token would reveal it to anybody who can
+    # read the connections. These overrides close those paths.
+    @api.model
+    def _telecom_can_see_secrets(self):
+        return self.env.uid == SUPERUSER_ID or \
+            self.env.user.has_group("base.group_system")
+
+    @api.model
+    def _telecom_check_secret_names(self, names):
+        names = {str(name).split(":")[0].split(".")[0].split(" ")[0]
+                 for name in names or [] if name}
+        if names & set(SECRET_FIELDS) and not self._telecom_can_see_secrets():
+            raise AccessError(_(
+                "Only administrators may use the token of a SNAIC/CFAST "
+                "connection."))
+
+    @api.model
+    def _where_calc(self, domain, active_test=True):
+        self._telecom_check_secret_names(
+            leaf[0] for leaf in domain or [] if expression.is_leaf(leaf)
+            and not isinstance(leaf, str))
+        return super(TelecomApiBackend, self)._where_calc(
+            domain, active_test=active_test)
+
+    @api.model
+    def _generate_order_by(self, order_spec, query):
+        self._telecom_check_secret_names(
+            (order_spec or "").replace(",", " ").split())
+        return super(TelecomApiBackend, self)._generate_order_by(
+            order_spec, query)
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None,
+                   orderby=False, lazy=True):
+        self._telecom_check_secret_names(list(fields or []) + (
+            [groupby] if isinstance(groupby, str) else list(groupby or [])))
+        return super(TelecomApiBackend, self).read_group(
+            domain, fields, groupby, offset=offset, limit=limit,
+            orderby=orderby, lazy=lazy)
+
+    @api.multi
+    def export_data(self, fields_to_export, raw_data=False):
+        self._telecom_check_secret_names(
+            name.replace("/", ".") for name in fields_to_export)
+        return super(TelecomApiBackend, self).export_data(
+            fields_to_export, raw_data=raw_data)
 
     @api.depends("system", "base_url")
     def _compute_config_source(self):
