@@ -135,12 +135,6 @@ def test_two_workers_racing_push_each_request_once(stage, scale, capsys):
     assert_raced_once(stage, scale, backlog, results)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (reported to the lead): telecom_sync_request.py, _telecom_fetch_missing_ids "
-    "-> _telecom_store_ids: the UPDATE of the IDs looked up is not protected against "
-    "a concurrent worker writing the same line (or site, customer) rows; in "
-    "REPEATABLE READ it raises SerializationFailure, the whole push run dies and its "
-    "claimed batch stays 'sending' until the stale margin (timeouts + 120 s)"))
 def test_two_workers_racing_with_one_batch_per_system(stage, scale, capsys):
     """Scenario 2 with one batch per system (the default batch size, 200,
     holds the whole backlog in CI; at scale the batch is the backlog): one

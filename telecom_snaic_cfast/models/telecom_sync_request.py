@@ -23,6 +23,7 @@ import itertools
 import logging
 import random
 import threading
+import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -385,6 +386,29 @@ class TelecomSyncRequest(models.Model):
         if self._telecom_can_commit():
             self.env.cr.commit()
 
+    @api.model
+    def _telecom_retry_conflicts(self, func, what, attempts=5):
+        """Run ``func()`` in a savepoint after a commit; when a concurrent
+        worker changed the same rows (a serialization failure under Odoo's
+        REPEATABLE READ), retry with a fresh snapshot. Workers pushing SNAIC
+        and CFAST for the same lines store IDs on the same line rows and post
+        on the same deployment at the same moment. Returns func's result, or
+        None after ``attempts`` conflicts (logged: what func writes is
+        derived or informational, the requests' states are committed)."""
+        for attempt in range(attempts):
+            self._telecom_commit()
+            try:
+                with self.env.cr.savepoint():
+                    return func()
+            except psycopg2.extensions.TransactionRollbackError:
+                if not self._telecom_can_commit():
+                    raise
+                self.env.clear()
+                time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
+        _logger.warning("%s: gave up after %d conflicts with other workers",
+                        what, attempts)
+        return None
+
     @api.multi
     def _telecom_lock(self, states, extra_sql="", extra_params=()):
         """Lock the rows of these requests that are in ``states`` and not
@@ -549,7 +573,9 @@ class TelecomSyncRequest(models.Model):
                         backend._telecom_system_label()),
                     system=backend._telecom_system_label(), status=404,
                     code="telecom_missing_id")
-        self._telecom_store_ids(field, jobs, found)
+        self._telecom_retry_conflicts(
+            lambda: self._telecom_store_ids(field, jobs, found),
+            "storing the %s IDs looked up" % backend.name)
         self._telecom_commit()
         return {request: line_errors[request.line_id.id] for request in self
                 if request.line_id.id in line_errors}
@@ -594,8 +620,11 @@ class TelecomSyncRequest(models.Model):
             [(line_id, log) for line_id, log in line_logs if log])
         Deployment = self.env["telecom.deployment"].sudo()
         for deployment_id in set(done) | set(failed):
-            Deployment.browse(deployment_id)._telecom_post_sync_summary(
-                done.get(deployment_id, []), failed.get(deployment_id, []))
+            # The other system's worker may post on the same deployment now.
+            self._telecom_retry_conflicts(
+                lambda: Deployment.browse(deployment_id)._telecom_post_sync_summary(
+                    done.get(deployment_id, []), failed.get(deployment_id, [])),
+                "the sync summary of deployment %s" % deployment_id)
         self._telecom_commit()
         return counts
 
@@ -775,7 +804,9 @@ class TelecomSyncRequest(models.Model):
                 _logger.warning("%s: %s", backend.name, exc)
                 continue
             results = _run_pool(settings, jobs, _lookup_job)
-            self._telecom_store_ids(field, jobs, results)
+            self._telecom_retry_conflicts(
+                lambda: self._telecom_store_ids(field, jobs, results),
+                "storing the %s IDs looked up" % backend.name)
             self._telecom_commit()
         return True
 
