@@ -45,8 +45,8 @@ EXPECTED = """
 | product.template (one-off option) | R | R | RCWU | RCWU | R | R | - |
 | telecom.deployment | RCW | R | RCWU | RCWU | - | - | - |
 | telecom.deployment.option | RCWU | R | RCWU | RCWU | - | - | - |
-| telecom.line.update (MAJ) | RC | R | RCWU | RCWU | - | - | - |
-| telecom.line.update.option | RC | R | RCWU | RCWU | - | - | - |
+| telecom.line.update (MAJ) | R | R | RCWU | RCWU | - | - | - |
+| telecom.line.update.option | R | R | RCWU | RCWU | - | - | - |
 | telecom.one.off.report | R | R | R | R | - | - | - |
 | telecom.api.backend | R | R | RCWU | RCWU | - | - | - |
 | telecom.sync.request | R | R | R | R | - | - | - |

@@ -424,12 +424,6 @@ NOT_TEXT = st.one_of(st.integers(min_value=-INT32, max_value=INT32), st.floats(a
                      st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (reported to the lead): telecom_parc/models/telecom_line.py "
-    "_telecom_prepare_vals calls .strip() on the name and the phone number "
-    "(tools/phone.py parse_phone too): a number or a list sent over RPC for them "
-    "gives AttributeError (server error) instead of the 'phone number is not "
-    "valid' ValidationError"))
 def test_line_number_or_name_not_a_text(stage):
     world = stage["world"]
 
@@ -445,11 +439,6 @@ def test_line_number_or_name_not_a_text(stage):
     run()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (reported to the lead): telecom_recharge/wizards/telecom_line_recharge.py "
-    "create/write store int(data_gb) in the Integer column before any check: a top-up "
-    "of 2**31 GB or more (3000000000, 1e20, '3e9') gives NumericValueOutOfRange "
-    "(server error) instead of the 'above the maximum' UserError"))
 def test_wizard_value_beyond_the_column(stage):
     world = stage["world"]
 
@@ -474,14 +463,6 @@ WRONG_TYPES = st.one_of(
     st.dictionaries(st.text(max_size=3), st.integers(), min_size=1, max_size=2))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (reported to the lead): values of a type the field cannot hold reach SQL: "
-    "Odoo 11's ORM does not check types, and telecom.line, telecom.deployment, "
-    "telecom.deployment.option and telecom.line.recharge do not either. A text or a "
-    "list for a many2one, an id beyond 32 bits, an unknown selection key, a malformed "
-    "date, NaN or infinity for a quantity or a price, a NUL character in a text give "
-    "psycopg2 errors, ValueError, KeyError, TypeError or OverflowError (server errors) "
-    "instead of a ValidationError naming the field"))
 def test_values_of_a_type_the_field_cannot_hold(stage):
     world = stage["world"]
     targets = {

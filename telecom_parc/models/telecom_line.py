@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import phone as phone_tools
+from ..tools.vals import check_vals
 
 LINE_STATES = [
     ("active", "Active"),
@@ -133,7 +134,7 @@ class TelecomLine(models.Model):
                 "The phone number \"%s\" is not valid. Type a French number "
                 "with its 10 digits (e.g. 07 00 00 00 90) or an "
                 "international number starting with + and the country code "
-                "(e.g. +32 470 12 34 56).") % (number or ""))
+                "(e.g. +32 470 12 34 56).") % (number or "",))
         return e164
 
     @api.depends("phone_number")
@@ -216,6 +217,10 @@ class TelecomLine(models.Model):
             vals["phone_number"] = self._telecom_normalize_phone(
                 vals["phone_number"])
         if "name" in vals and vals["name"]:
+            if not isinstance(vals["name"], str):
+                raise ValidationError(_(
+                    "The line ID \"%s\" is not a text. Type the line ID, "
+                    "e.g. 0700000090.") % (vals["name"],))
             vals["name"] = vals["name"].strip()
         return vals
 
@@ -224,6 +229,7 @@ class TelecomLine(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def create(self, vals):
+        check_vals(self, vals)
         vals = self._telecom_prepare_vals(vals)
         if not vals.get("name") and vals.get("phone_number"):
             vals["name"] = self._telecom_default_name(vals["phone_number"])
@@ -238,6 +244,7 @@ class TelecomLine(models.Model):
 
     @api.multi
     def write(self, vals):
+        check_vals(self, vals)
         vals = self._telecom_prepare_vals(vals)
         if {"phone_number", "active", "parc_id"} & set(vals):
             self._telecom_check_write_duplicates(vals)

@@ -26,7 +26,7 @@ def parse_phone(number, region=DEFAULT_REGION):
     (national format) or for the country code it starts with (``+`` or
     ``00`` followed by the country code).
     """
-    if not number:
+    if not number or not isinstance(number, str):
         return None
     text = number.strip()
     if not text or not _ALLOWED_RE.match(text):

@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.addons.telecom_parc.tools.vals import check_vals
 from odoo.tools.misc import format_date, formatLang
 
 from ..tools.bulk import bulk_insert
@@ -249,6 +250,7 @@ class TelecomDeployment(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def create(self, vals):
+        check_vals(self, vals)
         if vals.get("state", "draft") != "draft":
             self._telecom_check_state_write()
         if vals.get("name", "/") in ("/", False, ""):
@@ -267,6 +269,7 @@ class TelecomDeployment(models.Model):
 
     @api.multi
     def write(self, vals):
+        check_vals(self, vals)
         if "state" in vals:
             self._telecom_check_state_write()
         locked = set(vals) & set(LOCKED_FIELDS)
@@ -530,8 +533,11 @@ class TelecomDeployment(models.Model):
         ``telecom.line.update.create``."""
         Update = self.env["telecom.line.update"]
         UpdateOption = self.env["telecom.line.update.option"]
-        Update.check_access_rights("create")
-        UpdateOption.check_access_rights("create")
+        # The MAJ are the history of what was applied and billed: nobody
+        # creates them by hand (users only read them). Whoever may set these
+        # deployments to done makes their MAJ.
+        self.check_access_rights("write")
+        self.check_access_rule("write")
         # Only the columns used: thousands of lines and options.
         deployments = self.with_context(prefetch_fields=False)
         products = deployments.mapped("option_ids.product_id")

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.addons.telecom_parc.tools.vals import check_vals
 
 from .telecom_deployment import LOCKED_STATES
 
@@ -116,6 +117,7 @@ class TelecomDeploymentOption(models.Model):
 
     @api.model
     def create(self, vals):
+        check_vals(self, vals)
         deployment = self.env["telecom.deployment"].browse(
             vals.get("deployment_id"))
         if deployment.state in LOCKED_STATES:
@@ -130,6 +132,7 @@ class TelecomDeploymentOption(models.Model):
 
     @api.multi
     def write(self, vals):
+        check_vals(self, vals)
         self._telecom_check_unlocked()
         if "deployment_id" in vals:
             self.env["telecom.deployment"].browse(

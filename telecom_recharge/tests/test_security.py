@@ -42,6 +42,14 @@ class TestSecurity(TelecomRechargeCase):
             update.write({"info": "changed"})
         with self.assertRaises(AccessError):
             update.unlink()
+        # Nor fabricate a MAJ or a MAJ option outside a done deployment.
+        with self.assertRaises(AccessError):
+            self.env["telecom.line.update"].sudo(self.user_ops).create({
+                "line_id": self.line_100.id, "date": "2026-01-01"})
+        with self.assertRaises(AccessError):
+            self.env["telecom.line.update.option"].sudo(self.user_ops).create({
+                "update_id": update.id, "name": "Forged", "quantity": 1,
+                "amount": 1000.0})
 
     def test_accountant_reads_only(self):
         deployment = self.deployment.sudo(self.user_accountant)

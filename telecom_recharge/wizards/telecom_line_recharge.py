@@ -332,7 +332,10 @@ class TelecomLineRecharge(models.TransientModel):
         if value is None or value is False:
             return False
         number = self._telecom_parse_data_gb(value)
-        return number is None or number != int(number)
+        # Beyond the integer column too: refused with the plan's message
+        # (above the maximum) before anything is stored.
+        return number is None or number != int(number) or \
+            abs(number) >= 2 ** 31
 
     # ------------------------------------------------------------------
     # Action
