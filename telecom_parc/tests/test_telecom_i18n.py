@@ -1,32 +1,17 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import os
-import re
 import unittest
 
-from babel.messages import pofile
-
-from odoo.modules.module import get_module_path
 from odoo.tests.common import SavepointCase
-from odoo.tools.translate import trans_generate
+
+from .common_i18n import check_every_term_translated, check_fr_po_usable
 
 
 class TestTelecomI18n(unittest.TestCase):
     """The French translation is complete and usable."""
 
     def test_fr_po_complete(self):
-        path = os.path.join(
-            get_module_path("telecom_parc"), "i18n", "fr.po")
-        with open(path, "rb") as po_file:
-            catalog = pofile.read_po(po_file)
-        messages = [message for message in catalog if message.id]
-        self.assertGreater(len(messages), 150)
-        by_id = {message.id: message.string for message in messages}
-        for message in messages:
-            self.assertTrue(message.string, message.id)
-            self.assertEqual(re.findall(r"%[sd]", message.id),
-                             re.findall(r"%[sd]", message.string),
-                             message.id)
+        by_id = check_fr_po_usable(self, "telecom_parc", 150)
         self.assertEqual(by_id["Line ID"], "ID de ligne")
         self.assertEqual(by_id["User Name"], "Nom d'utilisateur")
         self.assertEqual(by_id["Customer Account"], "Compte client")
@@ -41,17 +26,4 @@ class TestTelecomI18nTerms(SavepointCase):
     Odoo's ``--i18n-export`` does)."""
 
     def test_every_term_translated(self):
-        module = "telecom_parc"
-        path = os.path.join(get_module_path(module), "i18n", "fr.po")
-        with open(path, "rb") as po_file:
-            translated = {message.id: message.string
-                          for message in pofile.read_po(po_file)
-                          if message.id and message.string}
-        terms = sorted({row[4] for row in trans_generate(
-            None, [module], self.env.cr) if row[0] == module and row[4]})
-        self.assertGreater(len(terms), 100)
-        missing = [term for term in terms if term not in translated]
-        self.assertFalse(missing, "%d term(s) of %s without French "
-                         "translation in %s:\n%s" % (
-                             len(missing), module, path,
-                             "\n".join(repr(term) for term in missing)))
+        check_every_term_translated(self, "telecom_parc", self.env.cr)

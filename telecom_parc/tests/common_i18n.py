@@ -1,0 +1,46 @@
+# Copyright 2026 Telecom Parc contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Checks of an addon's French translation, shared by the three addons'
+i18n tests."""
+import os
+import re
+
+from babel.messages import pofile
+
+from odoo.modules.module import get_module_path
+from odoo.tools.translate import trans_generate
+
+
+def fr_po_path(module):
+    return os.path.join(get_module_path(module), "i18n", "fr.po")
+
+
+def check_fr_po_usable(case, module, minimum):
+    """Every message of the module's fr.po is translated with the same
+    placeholders; returns {msgid: msgstr} for the caller's own checks."""
+    with open(fr_po_path(module), "rb") as po_file:
+        messages = [m for m in pofile.read_po(po_file) if m.id]
+    case.assertGreater(len(messages), minimum)
+    for message in messages:
+        case.assertTrue(message.string, message.id)
+        case.assertEqual(sorted(re.findall(r"%[sd]", message.id)),
+                         sorted(re.findall(r"%[sd]", message.string)),
+                         message.id)
+    return {message.id: message.string for message in messages}
+
+
+def check_every_term_translated(case, module, cr):
+    """Every term of the module (exported as Odoo's ``--i18n-export`` does:
+    ``_()`` strings, field labels, helps, selection values, views, menus,
+    actions) has its French translation in i18n/fr.po."""
+    path = fr_po_path(module)
+    with open(path, "rb") as po_file:
+        translated = {m.id for m in pofile.read_po(po_file)
+                      if m.id and m.string}
+    terms = sorted({row[4] for row in trans_generate(None, [module], cr)
+                    if row[0] == module and row[4]})
+    case.assertGreater(len(terms), 100)
+    missing = [term for term in terms if term not in translated]
+    case.assertFalse(missing, "%d term(s) of %s without French translation "
+                     "in %s:\n%s" % (len(missing), module, path,
+                                     "\n".join(repr(t) for t in missing)))
