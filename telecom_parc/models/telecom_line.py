@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import phone as phone_tools
+from ..tools.search import NEGATIVE_OPERATORS, name_search_on
 from ..tools.vals import check_vals
 
 LINE_STATES = [
@@ -12,7 +13,6 @@ LINE_STATES = [
     ("terminated", "Terminated"),
 ]
 
-NEGATIVE_OPERATORS = ("!=", "not like", "not ilike", "not in", "<>")
 
 # Related fields that follow the parc; a value given for them in create or
 # write would otherwise be written through to the parc or the site.
@@ -316,17 +316,8 @@ class TelecomLine(models.Model):
     @api.model
     def _name_search(self, name="", args=None, operator="ilike", limit=100,
                      name_get_uid=None):
-        args = list(args or [])
-        if name:
-            if operator in NEGATIVE_OPERATORS:
-                args = ["&", ("name", operator, name),
-                        ("phone_search", operator, name)] + args
-            else:
-                args = ["|", ("name", operator, name),
-                        ("phone_search", operator, name)] + args
-        ids = self._search(args, limit=limit,
-                           access_rights_uid=name_get_uid or self._uid)
-        return self.browse(ids).sudo(name_get_uid or self._uid).name_get()
+        return name_search_on(self, ["name", "phone_search"], name, args, operator, limit,
+                              name_get_uid)
 
     # ------------------------------------------------------------------
     # History

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..tools.search import name_search_on
+
 SERVICE_TYPES = [
     ("mobile", "Mobile"),
     ("fixed", "Fixed"),
@@ -97,17 +99,8 @@ class TelecomParc(models.Model):
     @api.model
     def _name_search(self, name="", args=None, operator="ilike", limit=100,
                      name_get_uid=None):
-        args = list(args or [])
-        if name:
-            if operator in ("!=", "not like", "not ilike", "not in"):
-                args = ["&", ("name", operator, name),
-                        ("complete_name", operator, name)] + args
-            else:
-                args = ["|", ("name", operator, name),
-                        ("complete_name", operator, name)] + args
-        ids = self._search(args, limit=limit,
-                           access_rights_uid=name_get_uid or self._uid)
-        return self.browse(ids).sudo(name_get_uid or self._uid).name_get()
+        return name_search_on(self, ["name", "complete_name"], name, args, operator, limit,
+                              name_get_uid)
 
     @api.model
     def create(self, vals):

@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.search import name_search_on
+
 
 class TelecomSite(models.Model):
     """A customer's site (e.g. SITE_SW1): the first level of the parc."""
@@ -64,17 +66,8 @@ class TelecomSite(models.Model):
     @api.model
     def _name_search(self, name="", args=None, operator="ilike", limit=100,
                      name_get_uid=None):
-        args = list(args or [])
-        if name:
-            if operator in ("!=", "not like", "not ilike", "not in"):
-                args = ["&", ("code", operator, name),
-                        ("name", operator, name)] + args
-            else:
-                args = ["|", ("code", operator, name),
-                        ("name", operator, name)] + args
-        ids = self._search(args, limit=limit,
-                           access_rights_uid=name_get_uid or self._uid)
-        return self.browse(ids).sudo(name_get_uid or self._uid).name_get()
+        return name_search_on(self, ["code", "name"], name, args, operator, limit,
+                              name_get_uid)
 
     @api.model
     def _telecom_find_same_code(self, code, company, exclude=None):
