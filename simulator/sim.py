@@ -50,6 +50,13 @@ E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 PRICE = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,4})?$")
 
 
+def price_text(value):
+    """A Decimal price as the exact decimal string both systems answer with
+    ("1.00", "0.125")."""
+    cents = value.quantize(Decimal("0.01"))
+    return format(cents if cents == value else value, "f")
+
+
 def utcnow_iso():
     """Now in UTC, ISO 8601 with a Z."""
     return datetime.datetime.utcnow().replace(microsecond=0).isoformat() + "Z"
@@ -123,7 +130,7 @@ class SnaicSpec(object):
     def render_option(rec):
         out = {"option_ref": rec["remote_ref"], "line_id": rec["line_id"], "reference": rec["reference"],
                "product_code": rec["product_code"], "quantity": rec["quantity"],
-               "unit_price": float(rec["unit_price"]), "effective_date": rec["effective_date"],
+               "unit_price": price_text(rec["unit_price"]), "effective_date": rec["effective_date"],
                "status": "applied", "applied_at": rec["applied_at"]}
         if rec.get("site_id") is not None:
             out["site_id"] = rec["site_id"]
@@ -142,10 +149,11 @@ class SnaicSpec(object):
         if isinstance(quantity, float) and quantity.is_integer():
             quantity = int(quantity)
         price = body["unit_price"]
-        if isinstance(price, bool) or not isinstance(price, (int, float)):
-            raise ApiFailure(422, "validation", "unit_price must be a number")
+        # Money as an exact decimal string, never a float.
+        if not isinstance(price, str) or not PRICE.match(price):
+            raise ApiFailure(422, "validation", "unit_price must be a decimal string such as \"1.00\"")
         return {"product_code": body["product_code"], "quantity": quantity,
-                "unit_price": Decimal(str(price)), "effective_date": body["effective_date"],
+                "unit_price": Decimal(price), "effective_date": body["effective_date"],
                 "reference": body["reference"], "site_id": body.get("site_id"),
                 "customer_id": body.get("customer_id")}
 
@@ -203,9 +211,7 @@ class CfastSpec(object):
     def render_option(rec):
         option = {"id": rec["remote_ref"], "lineId": rec["line_id_raw"], "externalReference": rec["reference"],
                   "productCode": rec["product_code"], "quantity": rec["quantity"],
-                  "unitPrice": format(rec["unit_price"].quantize(Decimal("0.01"))
-                                      if rec["unit_price"] == rec["unit_price"].quantize(Decimal("0.01"))
-                                      else rec["unit_price"], "f"),
+                  "unitPrice": price_text(rec["unit_price"]),
                   "effectiveDate": rec["effective_date"], "state": "APPLIED", "createdAt": rec["applied_at"]}
         if rec.get("site_id") is not None:
             option["siteId"] = rec["site_id_raw"]
@@ -514,7 +520,7 @@ class SystemState(object):
             return [{
                 "idempotency_key": r["idempotency_key"], "line_id": r["line_id"], "phone": r["phone"],
                 "product_code": r["product_code"], "quantity": r["quantity"],
-                "unit_price": float(r["unit_price"]), "effective_date": r["effective_date"],
+                "unit_price": price_text(r["unit_price"]), "effective_date": r["effective_date"],
                 "reference": r["reference"], "remote_ref": r["remote_ref"], "site_id": r["site_id"],
                 "customer_id": r["customer_id"], "applied_at": r["applied_at"],
             } for r in self.applied]

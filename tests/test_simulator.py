@@ -54,7 +54,7 @@ SYSTEMS = ("snaic", "cfast")
 def option_body(system, reference, product="RDATA1G-LT50", quantity=2, **extra):
     """An apply body in the system's own spelling."""
     if system == "snaic":
-        body = {"product_code": product, "quantity": quantity, "unit_price": 1.0,
+        body = {"product_code": product, "quantity": quantity, "unit_price": "1.00",
                 "effective_date": "2026-03-01", "reference": reference}
     else:
         body = {"productCode": product, "quantity": quantity, "unitPrice": "1.00",
@@ -147,7 +147,7 @@ def test_apply_with_key_then_read_back_by_reference(sim, system):
     assert record["idempotency_key"] == "key-1"
     assert record["line_id"] == str(spec["line_id"])
     assert record["phone"] == PHONE
-    assert (record["product_code"], record["quantity"], record["unit_price"]) == ("RDATA1G-LT50", 2, 1.0)
+    assert (record["product_code"], record["quantity"], record["unit_price"]) == ("RDATA1G-LT50", 2, "1.00")
     assert record["reference"] == "telecom_test:MAJ-1:%s" % system
     assert record["remote_ref"] == ref
     assert record["site_id"] == str(spec["site_id"]) and record["customer_id"] == str(spec["customer_id"])
@@ -193,10 +193,15 @@ def test_validation_errors_apply_nothing(sim, system):
     assert applied(sim, system) == []
 
 
-def test_cfast_wants_prices_as_decimal_strings(sim):
-    answer = apply(sim, "cfast", "k1", unitPrice=1.0)
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_prices_are_decimal_strings(sim, system):
+    """Money travels as exact decimal strings: a JSON number (a float) is
+    refused by both systems."""
+    field = {"snaic": "unit_price", "cfast": "unitPrice"}[system]
+    answer = apply(sim, system, "k1", **{field: 0.1})
     assert answer.status_code == 422
-    assert "unitPrice" in answer.json()["error"]["message"]
+    assert field in answer.json()["error"]["message"]
+    assert applied(sim, system) == []
 
 
 @pytest.mark.parametrize("system", SYSTEMS)
@@ -407,7 +412,7 @@ def test_clients_happy_path(sim, system):
         assert api.apply_option(line, "RDATA1G-LT50", 2.0, 1.0, "2026-03-01", reference, key,
                                 site_id=site, customer_id=customer) == ref
     [record] = applied(sim, system)
-    assert (record["idempotency_key"], record["quantity"], record["unit_price"]) == (key, 2, 1.0)
+    assert (record["idempotency_key"], record["quantity"], record["unit_price"]) == (key, 2, "1.00")
     assert (record["site_id"], record["customer_id"]) == (str(spec["site_id"]), str(spec["customer_id"]))
 
 

@@ -1,11 +1,12 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import phone as phone_tools
+from ..tools.access import check_readable, check_still_writable
 from ..tools.search import NEGATIVE_OPERATORS, name_search_on
-from ..tools.vals import check_vals
+from ..tools.vals import check_vals, drop_derived
 
 LINE_STATES = [
     ("active", "Active"),
@@ -13,10 +14,6 @@ LINE_STATES = [
     ("terminated", "Terminated"),
 ]
 
-
-# Related fields that follow the parc; a value given for them in create or
-# write would otherwise be written through to the parc or the site.
-PARC_RELATED_FIELDS = ("site_id", "partner_id", "company_id")
 
 
 class TelecomLine(models.Model):
@@ -199,6 +196,15 @@ class TelecomLine(models.Model):
 
     @api.model
     def _telecom_duplicate_message(self, phone_number, duplicate):
+        if not duplicate.with_context(active_test=False).search_count(
+                [("id", "=", duplicate.id)]):
+            # Never name a line the user may not read.
+            return _(
+                "The phone number %s is already used by another active line "
+                "of the company. A number can be used by one active line "
+                "only: ask a colleague of that company to archive that "
+                "line, or correct the number.") % (
+                    phone_tools.to_national(phone_number) or phone_number)
         return _(
             "The phone number %s is already used by the active line \"%s\" "
             "(site %s, parc %s). A number can be used by one active line "
@@ -210,9 +216,11 @@ class TelecomLine(models.Model):
 
     @api.model
     def _telecom_prepare_vals(self, vals):
-        vals = dict(vals)
-        for name in PARC_RELATED_FIELDS:
-            vals.pop(name, None)
+        # Site, customer and company follow the parc: a value sent for them
+        # would be written through to the parc or the site.
+        vals = drop_derived(self, vals)
+        if vals.get("parc_id"):
+            check_readable(self.env["telecom.parc"].browse(vals["parc_id"]))
         if "phone_number" in vals:
             vals["phone_number"] = self._telecom_normalize_phone(
                 vals["phone_number"])
@@ -265,7 +273,23 @@ class TelecomLine(models.Model):
         if renamed:
             super(TelecomLine, renamed).write(
                 {"name": self._telecom_default_name(vals["phone_number"])})
+        if "parc_id" in vals:
+            check_still_writable(self)
         return res
+
+    @api.multi
+    def unlink(self):
+        """Delete lines without history; refuse, before the database does,
+        a line whose history must be kept: it is archived instead."""
+        for line in self:
+            reasons = line._telecom_history_reasons()
+            if reasons:
+                raise UserError(_(
+                    "The line \"%s\" cannot be deleted because %s. Archive "
+                    "it instead (Action > Delete Lines archives the lines "
+                    "that have a history), so that its history is kept.") % (
+                        line.name, "; ".join(reasons)))
+        return super(TelecomLine, self).unlink()
 
     @api.multi
     def _telecom_check_write_duplicates(self, vals):

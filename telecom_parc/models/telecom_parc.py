@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..tools.access import check_readable, check_still_writable
 from ..tools.search import name_search_on
+from ..tools.vals import drop_derived
 
 SERVICE_TYPES = [
     ("mobile", "Mobile"),
@@ -105,15 +107,20 @@ class TelecomParc(models.Model):
     @api.model
     def create(self, vals):
         # The company follows the site; never write through the related field.
-        vals.pop("company_id", None)
-        vals.pop("partner_id", None)
+        vals = drop_derived(self, vals)
+        if vals.get("site_id"):
+            check_readable(self.env["telecom.site"].browse(vals["site_id"]))
         return super(TelecomParc, self).create(vals)
 
     @api.multi
     def write(self, vals):
-        vals.pop("company_id", None)
-        vals.pop("partner_id", None)
-        return super(TelecomParc, self).write(vals)
+        vals = drop_derived(self, vals)
+        if vals.get("site_id"):
+            check_readable(self.env["telecom.site"].browse(vals["site_id"]))
+        res = super(TelecomParc, self).write(vals)
+        if "site_id" in vals:
+            check_still_writable(self)
+        return res
 
     @api.multi
     def action_view_lines(self):

@@ -3,6 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.access import check_company_reachable, check_still_writable
 from ..tools.search import name_search_on
 
 
@@ -80,6 +81,8 @@ class TelecomSite(models.Model):
 
     @api.model
     def create(self, vals):
+        # Before the code check: its message names the other site.
+        check_company_reachable(self.env, vals.get("company_id"))
         if vals.get("code"):
             vals["code"] = vals["code"].strip()
             company = self.env["res.company"].browse(
@@ -99,6 +102,7 @@ class TelecomSite(models.Model):
         if vals.get("code"):
             vals["code"] = vals["code"].strip()
         if "company_id" in vals:
+            check_company_reachable(self.env, vals["company_id"])
             moved = self.filtered(
                 lambda s: s.company_id.id != vals["company_id"] and s.line_ids)
             if moved:
@@ -118,7 +122,10 @@ class TelecomSite(models.Model):
                         "The site code \"%s\" is already used by the site "
                         "\"%s\" of the company %s. Choose another code.") % (
                             code, other.name, company.name))
-        return super(TelecomSite, self).write(vals)
+        res = super(TelecomSite, self).write(vals)
+        if "company_id" in vals:
+            check_still_writable(self)
+        return res
 
     @api.multi
     def action_view_lines(self):

@@ -105,3 +105,23 @@ def check_vals(model, vals):
             "YYYY-MM-DD, a finite number, a text without NUL character).") % (
                 model._description, ", ".join('"%s"' % label for label in bad)))
     return vals
+
+
+def is_derived(field):
+    """True when ``field`` is one the model derives itself: related, or
+    computed without inverse."""
+    return field is not None and bool(
+        field.related or (field.compute and not field.inverse))
+
+
+def drop_derived(model, vals):
+    """Return ``vals`` without the values of fields that ``model`` derives
+    itself. Odoo 11 stores a value sent for a computed field as it comes (a
+    forged amount) and writes a value sent for a related field through to
+    the other record (a deployment moved to another company from one of its
+    options): what the caller sends for them is ignored, the ORM computes
+    them."""
+    if not vals:
+        return vals
+    return {name: value for name, value in vals.items()
+            if not is_derived(model._fields.get(name))}

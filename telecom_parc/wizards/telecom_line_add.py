@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 
 from ..models.telecom_parc import SERVICE_TYPES
 from ..tools import phone as phone_tools
+from ..tools.access import check_company_reachable
 
 _COLUMN_SEPARATOR_RE = re.compile(r"[;\t]")
 
@@ -19,6 +20,8 @@ class TelecomLineAdd(models.TransientModel):
     """
 
     _name = "telecom.line.add"
+    _inherit = "telecom.wizard.mixin"
+    _telecom_wizard_fixed_fields = ()
     _description = "Add Telecom Lines"
 
     company_id = fields.Many2one(
@@ -245,6 +248,8 @@ class TelecomLineAdd(models.TransientModel):
         one row or the site/parc is wrong.
         """
         self.ensure_one()
+        # Before the checks: their messages name the sites of the company.
+        check_company_reachable(self.env, self.company_id.id)
         setup_errors = self._telecom_check_site_parc()
         rows, row_errors = self._telecom_parse_rows()
         if not rows and not row_errors:

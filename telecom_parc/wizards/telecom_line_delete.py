@@ -9,6 +9,7 @@ class TelecomLineDelete(models.TransientModel):
     instead, and the wizard then says which lines were archived and why."""
 
     _name = "telecom.line.delete"
+    _inherit = "telecom.wizard.mixin"
     _description = "Delete Telecom Lines"
 
     line_ids = fields.Many2many(

@@ -9,6 +9,7 @@ class TelecomLineMassEdit(models.TransientModel):
     lines at once. Only the fields filled in are changed."""
 
     _name = "telecom.line.mass.edit"
+    _inherit = "telecom.wizard.mixin"
     _description = "Edit Telecom Lines"
 
     line_ids = fields.Many2many(

@@ -8,6 +8,7 @@ class TelecomLineTask(models.TransientModel):
     """Schedule the same activity (task) on each selected line."""
 
     _name = "telecom.line.task"
+    _inherit = "telecom.wizard.mixin"
     _description = "Create a Task on Telecom Lines"
 
     line_ids = fields.Many2many(

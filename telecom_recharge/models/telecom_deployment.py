@@ -4,10 +4,13 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.addons.telecom_parc.tools.vals import check_vals
+from odoo.addons.telecom_parc.tools.access import (check_company_reachable,
+                                                   check_still_writable)
+from odoo.addons.telecom_parc.tools.vals import check_vals, drop_derived
 from odoo.tools.misc import format_date, formatLang
 
 from ..tools.bulk import bulk_insert
+from ..tools.money import option_amount
 
 DEPLOYMENT_STATES = [
     ("draft", "Draft"),
@@ -196,15 +199,19 @@ class TelecomDeployment(models.Model):
     # ------------------------------------------------------------------
     # Computes and constraints
     # ------------------------------------------------------------------
-    @api.depends("option_ids.amount")
+    @api.depends("option_ids.quantity", "option_ids.price_unit",
+                 "currency_id")
     def _compute_amounts(self):
-        # Only the amount column: a Recharge DATA may have thousands of
-        # options.
+        # From quantity and unit price, as the MAJ and the systems get them.
+        # Only those columns: a Recharge DATA may have thousands of options.
         for deployment in self:
-            amounts = deployment.with_context(
-                prefetch_fields=False).option_ids.mapped("amount")
-            deployment.option_count = len(amounts)
-            deployment.amount_one_off = sum(amounts)
+            currency = deployment.currency_id
+            options = deployment.with_context(
+                prefetch_fields=False).option_ids
+            deployment.option_count = len(options)
+            deployment.amount_one_off = sum(
+                option_amount(currency, option.quantity, option.price_unit)
+                for option in options)
 
     @api.depends("option_count", "amount_one_off", "currency_id")
     def _compute_option_summary(self):
@@ -231,19 +238,27 @@ class TelecomDeployment(models.Model):
 
     @api.constrains("line_ids", "company_id")
     def _check_line_company(self):
-        Line = self.env["telecom.line"].sudo()
+        Line = self.env["telecom.line"].with_context(active_test=False)
         for deployment in self:
-            others = Line.search([
+            others = Line.sudo().search([
                 ("id", "in", deployment.line_ids.ids),
                 ("company_id", "!=", deployment.company_id.id),
-            ], limit=10)
-            if others:
-                raise ValidationError(_(
-                    "The deployment %s belongs to the company %s but the "
-                    "line(s) %s belong to another company. Make a "
-                    "deployment per company.") % (
-                        deployment.name, deployment.company_id.name,
-                        ", ".join(others.mapped("name"))))
+            ])
+            if not others:
+                continue
+            # Name only the lines the user may read.
+            visible = Line.search([("id", "in", others.ids)], limit=10)
+            hidden = len(others) - len(visible)
+            names = visible.mapped("name")
+            if hidden:
+                names.append(_("%d line(s) you do not have access to") %
+                             hidden)
+            raise ValidationError(_(
+                "The deployment %s belongs to the company %s but the "
+                "line(s) %s belong to another company. Make a "
+                "deployment per company.") % (
+                    deployment.name, deployment.company_id.name,
+                    ", ".join(names)))
 
     # ------------------------------------------------------------------
     # ORM
@@ -251,34 +266,35 @@ class TelecomDeployment(models.Model):
     @api.model
     def create(self, vals):
         check_vals(self, vals)
+        vals = drop_derived(self, vals)
         if vals.get("state", "draft") != "draft":
-            self._telecom_check_state_write()
-        if vals.get("name", "/") in ("/", False, ""):
-            company_id = vals.get("company_id") or \
-                self.env["res.company"]._company_default_get(
-                    "telecom.deployment").id
-            vals["name"] = self.env["ir.sequence"].with_context(
-                force_company=company_id).next_by_code(
-                    "telecom.deployment") or "/"
-        deployment = super(TelecomDeployment, self.with_context(
-            telecom_skip_line_sync=True)).create(vals)
-        deployment = self.browse(deployment.id)
-        if vals.get("option_ids"):
-            deployment._telecom_sync_option_lines()
-        return deployment
+            self._telecom_refuse_state_write()
+        check_company_reachable(self.env, vals.get("company_id"))
+        # The reference comes from the sequence, whatever is sent.
+        company_id = vals.get("company_id") or \
+            self.env["res.company"]._company_default_get(
+                "telecom.deployment").id
+        vals["name"] = self.env["ir.sequence"].with_context(
+            force_company=company_id).next_by_code(
+                "telecom.deployment") or "/"
+        return super(TelecomDeployment, self).create(vals)
 
     @api.multi
     def write(self, vals):
         check_vals(self, vals)
+        vals = drop_derived(self, vals)
+        # The reference is the sequence's, and it names the MAJ info.
+        vals.pop("name", None)
         if "state" in vals:
-            self._telecom_check_state_write()
+            self._telecom_refuse_state_write()
+        if "company_id" in vals:
+            check_company_reachable(self.env, vals["company_id"])
         locked = set(vals) & set(LOCKED_FIELDS)
         if locked:
             self._telecom_check_unlocked()
-        res = super(TelecomDeployment, self.with_context(
-            telecom_skip_line_sync=True)).write(vals)
-        if "option_ids" in vals:
-            self._telecom_sync_option_lines()
+        res = super(TelecomDeployment, self).write(vals)
+        if "company_id" in vals:
+            check_still_writable(self)
         return res
 
     @api.multi
@@ -292,24 +308,25 @@ class TelecomDeployment(models.Model):
                 "deployment is kept with its MAJ).") % (
                     started[0].name, dict(DEPLOYMENT_STATES).get(
                         started[0].state)))
-        return super(TelecomDeployment, self.with_context(
-            telecom_deployment_unlink=True)).unlink()
+        return super(TelecomDeployment, self).unlink()
 
     @api.model
-    def _telecom_check_state_write(self):
-        """Refuse a status written directly (e.g. over RPC): the action
-        methods check the dates and make the MAJ."""
-        if not self.env.context.get("telecom_deployment_action"):
-            raise UserError(_(
-                "The status of a deployment changes only through its "
-                "buttons (Confirm, Mark as Done, Cancel, Reset to Draft), "
-                "that is the methods action_confirm, action_done, "
-                "action_cancel and action_draft, which check it first."))
+    def _telecom_refuse_state_write(self):
+        """Refuse a status written directly (e.g. over RPC), whatever the
+        context: the action methods check the dates and make the MAJ."""
+        raise UserError(_(
+            "The status of a deployment changes only through its "
+            "buttons (Confirm, Mark as Done, Cancel, Reset to Draft), "
+            "that is the methods action_confirm, action_done, "
+            "action_cancel and action_draft, which check it first."))
 
     @api.multi
     def _telecom_set_state(self, state):
-        return self.with_context(telecom_deployment_action=True).write(
-            {"state": state})
+        """Write the status, for the action methods only. ``write`` refuses
+        it from anyone; this goes to the ORM's write below this class (the
+        chatter still tracks the change): no flag a caller could send
+        opens that door."""
+        return super(TelecomDeployment, self).write({"state": state})
 
     @api.multi
     def _telecom_check_unlocked(self):
@@ -331,12 +348,29 @@ class TelecomDeployment(models.Model):
     @api.multi
     def _telecom_sync_option_lines(self):
         """Add to the deployment's lines the lines its options are for."""
-        for deployment in self:
+        for deployment in self.with_context(active_test=False):
             missing = deployment.option_ids.mapped("line_id") - \
                 deployment.line_ids
             if missing:
                 super(TelecomDeployment, deployment).write({
                     "line_ids": [(4, line_id) for line_id in missing.ids]})
+
+    @api.multi
+    def _telecom_reprice_options(self):
+        """Price again, from the list price of their product, the options
+        whose price no Telecom Manager set: the price when the work is done
+        is the catalogue's, whatever was stored while it was a draft."""
+        Option = self.env["telecom.deployment.option"]
+        options = Option.search([
+            ("deployment_id", "in", self.ids),
+            ("price_overridden", "!=", True)])
+        by_product = defaultdict(lambda: Option)
+        for option in options:
+            price = option.currency_id.round(option.product_id.lst_price)
+            if not option.currency_id.is_zero(option.price_unit - price):
+                by_product[(option.product_id, price)] |= option
+        for (_product, price), todo in by_product.items():
+            todo.write({"price_unit": price})
 
     # ------------------------------------------------------------------
     # Actions
@@ -404,6 +438,8 @@ class TelecomDeployment(models.Model):
             (tuple(todo.ids),))
         todo.invalidate_cache(["state"], todo.ids)
         todo = todo.filtered(lambda d: d.state != "done")
+        todo._telecom_sync_option_lines()
+        todo._telecom_reprice_options()
         todo._telecom_set_state("done")
         todo._telecom_create_updates()
         return True
@@ -512,14 +548,17 @@ class TelecomDeployment(models.Model):
     @api.multi
     def _telecom_prepare_update_option_vals(self, option, product_names):
         """Return the values of the MAJ option copied from ``option``:
-        copied, so that the history does not change with the products."""
+        copied, so that the history does not change with the products. The
+        amount is computed again from quantity and unit price."""
+        currency = self.currency_id
+        price_unit = currency.round(option.price_unit)
         return {
             "name": product_names[option.product_id.id],
             "product_id": option.product_id.id,
             "default_code": option.product_id.default_code,
             "quantity": option.quantity,
-            "price_unit": option.price_unit,
-            "amount": option.amount,
+            "price_unit": price_unit,
+            "amount": option_amount(currency, option.quantity, price_unit),
         }
 
     @api.multi

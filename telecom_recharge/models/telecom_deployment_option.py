@@ -1,9 +1,11 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.addons.telecom_parc.tools.vals import check_vals
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.addons.telecom_parc.tools.vals import check_vals, drop_derived
+from odoo.tools.misc import formatLang
 
+from ..tools.money import option_amount
 from .telecom_deployment import LOCKED_STATES
 
 
@@ -46,6 +48,16 @@ class TelecomDeploymentOption(models.Model):
     price_unit = fields.Monetary(
         string="Unit Price",
         currency_field="currency_id",
+        help="The list price of the option's product. Only a Telecom Manager "
+             "may set another price; the change is logged on the "
+             "deployment.",
+    )
+    price_overridden = fields.Boolean(
+        string="Price Set by a Manager",
+        readonly=True,
+        copy=False,
+        help="A Telecom Manager set this unit price instead of the list "
+             "price of the product: it is kept when the deployment is done.",
     )
     amount = fields.Monetary(
         string="Amount",
@@ -72,10 +84,11 @@ class TelecomDeploymentOption(models.Model):
         readonly=True,
     )
 
-    @api.depends("quantity", "price_unit")
+    @api.depends("quantity", "price_unit", "currency_id")
     def _compute_amount(self):
         for option in self:
-            option.amount = option.quantity * option.price_unit
+            option.amount = option_amount(
+                option.currency_id, option.quantity, option.price_unit)
 
     @api.onchange("product_id")
     def _onchange_product_id(self):
@@ -116,36 +129,129 @@ class TelecomDeploymentOption(models.Model):
         self.mapped("deployment_id")._telecom_check_unlocked()
 
     @api.model
+    def _telecom_is_manager(self):
+        return self.env.uid == SUPERUSER_ID or self.env.user.has_group(
+            "telecom_parc.group_telecom_manager")
+
+    @api.multi
+    def _telecom_check_tier(self):
+        """Refuse a data top-up whose product is not the tier of the line's
+        subscription: the tier sets the price."""
+        Template = self.env["product.template"]
+        for option in self:
+            product = option.product_id
+            allowance = option.line_id.subscription_id.data_allowance_gb
+            if product.telecom_option_kind != "data_topup" or allowance <= 0:
+                continue
+            table = Template._telecom_tier_table(
+                "data_topup", option.deployment_id.company_id)
+            tier = Template._telecom_find_tier(table, allowance)
+            if tier and tier != product:
+                raise ValidationError(_(
+                    "The line %s has a %s GB subscription: its data top-up "
+                    "is \"%s\", not \"%s\". Choose that option (its price "
+                    "follows the subscription).") % (
+                        option.line_id.name, allowance, tier.display_name,
+                        product.display_name))
+
+    @api.model
+    def _telecom_price_vals(self, vals, option=None):
+        """Return ``vals`` with the unit price a user may give: the list
+        price of the product, unless a Telecom Manager sets another one
+        (then marked as overridden). Raise a UserError naming the option
+        when anyone else sends another price."""
+        if "price_unit" not in vals and "product_id" not in vals:
+            return vals
+        vals = dict(vals)
+        product = self.env["product.product"].browse(
+            vals["product_id"]) if vals.get("product_id") else (
+                option.product_id if option else
+                self.env["product.product"])
+        deployment = self.env["telecom.deployment"].browse(
+            vals["deployment_id"]) if vals.get("deployment_id") else (
+                option.deployment_id if option else
+                self.env["telecom.deployment"])
+        currency = deployment.currency_id or \
+            self.env.user.company_id.currency_id
+        list_price = currency.round(product.lst_price) if product else 0.0
+        if "price_unit" not in vals:
+            # A new product brings its own price.
+            vals.update(price_unit=list_price, price_overridden=False)
+            return vals
+        price = currency.round(vals["price_unit"] or 0.0)
+        vals["price_unit"] = price
+        if currency.is_zero(price - list_price):
+            vals["price_overridden"] = False
+        elif self._telecom_is_manager():
+            vals["price_overridden"] = True
+        else:
+            raise UserError(_(
+                "The unit price of the one-off option \"%s\" is its list "
+                "price, %s. Only a Telecom Manager can set another price: "
+                "ask one, or leave the list price.") % (
+                    product.display_name,
+                    formatLang(self.env, list_price, currency_obj=currency)))
+        return vals
+
+    @api.multi
+    def _telecom_log_price_overrides(self):
+        """Tell in the deployment's chatter which unit prices a manager set
+        instead of the list price."""
+        for option in self.filtered("price_overridden"):
+            currency = option.currency_id
+            option.deployment_id.message_post(body=_(
+                "Unit price of the one-off option \"%s\" on the line %s set "
+                "to %s by %s (list price %s).") % (
+                    option.product_id.display_name, option.line_id.name,
+                    formatLang(self.env, option.price_unit,
+                               currency_obj=currency),
+                    self.env.user.name,
+                    formatLang(self.env, option.product_id.lst_price,
+                               currency_obj=currency)))
+
+    @api.model
     def create(self, vals):
         check_vals(self, vals)
+        vals = drop_derived(self, vals)
+        vals.pop("price_overridden", None)
         deployment = self.env["telecom.deployment"].browse(
             vals.get("deployment_id"))
         if deployment.state in LOCKED_STATES:
             deployment._telecom_check_unlocked()
-        if "price_unit" not in vals and vals.get("product_id"):
-            vals["price_unit"] = self.env["product.product"].browse(
-                vals["product_id"]).lst_price
+        vals = self._telecom_price_vals(vals)
         option = super(TelecomDeploymentOption, self).create(vals)
-        if not self.env.context.get("telecom_skip_line_sync"):
-            option.deployment_id._telecom_sync_option_lines()
+        option._telecom_check_tier()
+        option._telecom_log_price_overrides()
+        option.deployment_id._telecom_sync_option_lines()
         return option
 
     @api.multi
     def write(self, vals):
         check_vals(self, vals)
+        vals = drop_derived(self, vals)
+        vals.pop("price_overridden", None)
         self._telecom_check_unlocked()
         if "deployment_id" in vals:
             self.env["telecom.deployment"].browse(
                 vals["deployment_id"])._telecom_check_unlocked()
-        res = super(TelecomDeploymentOption, self).write(vals)
-        if {"line_id", "deployment_id"} & set(vals) and \
-                not self.env.context.get("telecom_skip_line_sync"):
+        if {"price_unit", "product_id"} & set(vals):
+            res = True
+            for option in self:
+                res = super(TelecomDeploymentOption, option).write(
+                    self._telecom_price_vals(vals, option))
+        else:
+            res = super(TelecomDeploymentOption, self).write(vals)
+        if {"product_id", "line_id", "deployment_id"} & set(vals):
+            self._telecom_check_tier()
+        if "price_unit" in vals:
+            self._telecom_log_price_overrides()
+        if {"line_id", "deployment_id"} & set(vals):
             self.mapped("deployment_id")._telecom_sync_option_lines()
         return res
 
     @api.multi
     def unlink(self):
-        # A draft or cancelled deployment deletes its options with it.
-        if not self.env.context.get("telecom_deployment_unlink"):
-            self._telecom_check_unlocked()
+        # A draft or cancelled deployment deletes its options with it (in
+        # the database): whoever unlinks options meets the lock.
+        self._telecom_check_unlocked()
         return super(TelecomDeploymentOption, self).unlink()

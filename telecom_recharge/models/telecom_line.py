@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from .telecom_deployment import OPEN_STATES
 
@@ -43,6 +44,29 @@ class TelecomLine(models.Model):
         compute="_compute_open_deployment_count",
         help="Draft or confirmed deployments of the line.",
     )
+
+    # ------------------------------------------------------------------
+    # The deployments of a line are written from the deployments: from the
+    # line's side, the many2many would bypass their locks (a done
+    # deployment's lines).
+    # ------------------------------------------------------------------
+    @api.model
+    def _telecom_refuse_relations(self, vals):
+        if "deployment_ids" in (vals or {}):
+            raise UserError(_(
+                "The deployments of a line are changed from the deployment "
+                "(its lines), not from the line: a done deployment keeps "
+                "its lines."))
+
+    @api.model
+    def create(self, vals):
+        self._telecom_refuse_relations(vals)
+        return super(TelecomLine, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._telecom_refuse_relations(vals)
+        return super(TelecomLine, self).write(vals)
 
     @api.model
     def _telecom_current_period(self):

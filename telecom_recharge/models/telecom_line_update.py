@@ -1,6 +1,7 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.addons.telecom_parc.models.telecom_parc import SERVICE_TYPES
 
 from .telecom_deployment import CATEGORIES, COMMITMENTS
@@ -106,6 +107,32 @@ class TelecomLineUpdate(models.Model):
         ("deployment_line_uniq", "unique(deployment_id, line_id)",
          "A deployment makes one MAJ per line."),
     ]
+
+    # ------------------------------------------------------------------
+    # The MAJ are the history of what was applied and billed: made only by
+    # done deployments (telecom.deployment._telecom_create_updates), then
+    # read. Nobody writes or deletes them, whatever their rights.
+    # ------------------------------------------------------------------
+    @api.model
+    def _telecom_refuse_change(self, operation):
+        # Those without the right get Odoo's access error, as for any model.
+        self.check_access_rights(operation)
+        raise UserError(_(
+            "A MAJ is the history of what a done deployment applied to a "
+            "line and billed: it cannot be created, changed or deleted by "
+            "hand. Make a new deployment to change a line."))
+
+    @api.model
+    def create(self, vals):
+        return self._telecom_refuse_change("create")
+
+    @api.multi
+    def write(self, vals):
+        return self._telecom_refuse_change("write")
+
+    @api.multi
+    def unlink(self):
+        return self._telecom_refuse_change("unlink")
 
     @api.model
     def _telecom_name_for_date(self, date):

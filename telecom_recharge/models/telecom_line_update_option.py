@@ -1,6 +1,6 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class TelecomLineUpdateOption(models.Model):
@@ -43,3 +43,19 @@ class TelecomLineUpdateOption(models.Model):
     currency_id = fields.Many2one(
         related="update_id.currency_id", string="Currency", store=True,
         readonly=True)
+
+    # The history of a MAJ: see telecom.line.update.
+    @api.model
+    def create(self, vals):
+        self.check_access_rights("create")
+        return self.env["telecom.line.update"]._telecom_refuse_change("read")
+
+    @api.multi
+    def write(self, vals):
+        self.check_access_rights("write")
+        return self.env["telecom.line.update"]._telecom_refuse_change("read")
+
+    @api.multi
+    def unlink(self):
+        self.check_access_rights("unlink")
+        return self.env["telecom.line.update"]._telecom_refuse_change("read")

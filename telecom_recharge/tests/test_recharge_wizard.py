@@ -304,6 +304,6 @@ class TestRechargeWizard(TelecomRechargeCase):
         self.assertEqual(self._count_deployments(), before)
 
     def test_accountant_cannot_run_wizard(self):
-        wizard = self._wizard(self.line_20, 1, user=self.user_accountant)
+        # Refused as soon as the wizard is opened, not only on confirm.
         with self.assertRaises(AccessError):
-            wizard.action_confirm()
+            self._wizard(self.line_20, 1, user=self.user_accountant)

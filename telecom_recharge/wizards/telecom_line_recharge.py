@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from ..models.product_template import format_gb
 from ..models.res_company import DEFAULT_RECHARGE_MAX_GB
 from ..tools.bulk import bulk_insert
+from ..tools.money import option_amount
 
 # The preview shows this many lines; the total and the checks cover all.
 PREVIEW_LIMIT = 200
@@ -21,6 +22,7 @@ class TelecomLineRecharge(models.TransientModel):
     and opens it."""
 
     _name = "telecom.line.recharge"
+    _inherit = "telecom.wizard.mixin"
     _description = "Recharge DATA"
 
     line_ids = fields.Many2many(
@@ -203,13 +205,13 @@ class TelecomLineRecharge(models.TransientModel):
             errors.append(gb_error)
         number = self._telecom_parse_data_gb(data_gb)
         valid_gb = not gb_error and int(number)
-        # Lines the user cannot read (another company) are still named.
+        # Only lines the user may read get here (telecom.wizard.mixin).
         # Only the columns used: a selection may hold thousands of lines.
         # Archived lines are checked too (reading a many2many hides them;
         # the form's new record keeps its lines in its own cache).
         wizard = self.with_context(active_test=False) \
             if isinstance(self.id, int) else self
-        lines = wizard.line_ids.sudo().with_context(prefetch_fields=False)
+        lines = wizard.line_ids.with_context(prefetch_fields=False)
         if not lines:
             errors.append(_(
                 "No line is selected. Select the lines to top up in the "
@@ -278,7 +280,8 @@ class TelecomLineRecharge(models.TransientModel):
                 "product": product,
                 "quantity": quantity,
                 "price_unit": price_unit,
-                "amount": quantity * price_unit,
+                "amount": option_amount(company.currency_id, quantity,
+                                        price_unit),
                 "problem": problem,
             })
         return entries, errors
@@ -403,8 +406,8 @@ class TelecomLineRecharge(models.TransientModel):
             "product_id": entry["product"].id,
             "quantity": entry["quantity"],
             "price_unit": currency.round(entry["price_unit"]),
-            "amount": currency.round(entry["quantity"] *
-                                     entry["price_unit"]),
+            "amount": option_amount(currency, entry["quantity"],
+                                    entry["price_unit"]),
             "currency_id": currency.id,
             "company_id": deployment.company_id.id,
         } for entry in entries]

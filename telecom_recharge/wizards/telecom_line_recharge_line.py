@@ -8,6 +8,7 @@ class TelecomLineRechargeLine(models.TransientModel):
     line. Display only: the deployment is computed again on confirm."""
 
     _name = "telecom.line.recharge.line"
+    _inherit = "telecom.wizard.mixin"
     _description = "Recharge DATA Preview Line"
 
     wizard_id = fields.Many2one(

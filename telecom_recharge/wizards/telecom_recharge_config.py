@@ -9,6 +9,8 @@ class TelecomRechargeConfig(models.TransientModel):
     Managers (who may not have access to the general Settings)."""
 
     _name = "telecom.recharge.config"
+    _inherit = "telecom.wizard.mixin"
+    _telecom_wizard_group = "telecom_parc.group_telecom_manager"
     _description = "Recharge DATA Settings"
 
     company_id = fields.Many2one(

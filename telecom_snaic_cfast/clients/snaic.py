@@ -7,7 +7,7 @@ module: adapting to the real SNAIC API means changing only this file.
 """
 from urllib.parse import quote
 
-from .base import BaseClient, iso_date, json_number
+from .base import BaseClient, decimal_str, iso_date, json_number
 from .errors import UnknownOutcomeError
 
 
@@ -48,7 +48,7 @@ class SnaicClient(BaseClient):
         body = {
             "product_code": product_code,
             "quantity": json_number(quantity),
-            "unit_price": float(unit_price),
+            "unit_price": decimal_str(unit_price),
             "effective_date": iso_date(effective_date),
             "reference": reference,
         }

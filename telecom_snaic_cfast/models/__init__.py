@@ -1,3 +1,4 @@
+from . import telecom_external_id_mixin
 from . import telecom_api_backend
 from . import telecom_sync_request
 from . import res_partner

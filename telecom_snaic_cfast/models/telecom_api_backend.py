@@ -6,11 +6,15 @@ import re
 from odoo import SUPERUSER_ID, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
+from odoo.addons.telecom_parc.tools.access import (check_company_reachable,
+                                                   check_still_writable)
 
 from ..clients import ApiError, make_client
 
 SYSTEMS = [("snaic", "SNAIC"), ("cfast", "CFAST")]
 SECRET_FIELDS = ("token",)
+# Where the token is sent: set by administrators only.
+URL_FIELDS = ("base_url", "system")
 _TOKEN_IN_TEXT = re.compile(r"""(['"]token['"]\s*:\s*)(['"])(?:\\.|(?!\2).)*\2""")
 
 
@@ -167,6 +171,41 @@ class TelecomApiBackend(models.Model):
             name.replace("/", ".") for name in fields_to_export)
         return super(TelecomApiBackend, self).export_data(
             fields_to_export, raw_data=raw_data)
+
+    # ------------------------------------------------------------------
+    # The URL: administrators only. The connection sends its token there,
+    # so whoever sets it could collect the token (a Telecom Manager manages
+    # connections but does not see tokens).
+    # ------------------------------------------------------------------
+    @api.model
+    def _telecom_check_url_vals(self, vals, creating=False):
+        guarded = set(URL_FIELDS if not creating else ("base_url",))
+        if not guarded & set(vals or {}) or self._telecom_can_see_secrets():
+            return
+        if creating and not vals.get("base_url"):
+            return
+        raise AccessError(_(
+            "Only administrators (Settings) can set the URL or the system of "
+            "a SNAIC/CFAST connection: the connection sends its token there. "
+            "Ask an administrator to set it."))
+
+    @api.model
+    def create(self, vals):
+        self._telecom_check_url_vals(vals, creating=True)
+        check_company_reachable(self.env, vals.get("company_id"))
+        return super(TelecomApiBackend, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        changed = {name for name in URL_FIELDS if name in vals and any(
+            backend[name] != vals[name] for backend in self)}
+        self._telecom_check_url_vals(dict.fromkeys(changed))
+        if "company_id" in vals:
+            check_company_reachable(self.env, vals["company_id"])
+        res = super(TelecomApiBackend, self).write(vals)
+        if "company_id" in vals:
+            check_still_writable(self)
+        return res
 
     @api.depends("system", "base_url")
     def _compute_config_source(self):

@@ -11,10 +11,10 @@ class TelecomLine(models.Model):
     """Lines carry their SNAIC and CFAST IDs (looked up by phone number when
     missing) and show the sync of their MAJ with each system."""
 
-    _inherit = "telecom.line"
+    _name = "telecom.line"
+    _inherit = ["telecom.line", "telecom.external.id.mixin"]
+    _telecom_external_key = "phone_number"
 
-    snaic_id = fields.Char(string="SNAIC ID", copy=False, index=True)
-    cfast_id = fields.Char(string="CFAST ID", copy=False, index=True)
     sync_request_ids = fields.One2many(
         comodel_name="telecom.sync.request", inverse_name="line_id",
         string="SNAIC/CFAST Sync", readonly=True)

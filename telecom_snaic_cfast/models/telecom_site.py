@@ -1,13 +1,12 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import models
 
 
 class TelecomSite(models.Model):
     """Sites carry their SNAIC and CFAST IDs, looked up by their code when
     missing."""
 
-    _inherit = "telecom.site"
-
-    snaic_id = fields.Char(string="SNAIC ID", copy=False, index=True)
-    cfast_id = fields.Char(string="CFAST ID", copy=False, index=True)
+    _name = "telecom.site"
+    _inherit = ["telecom.site", "telecom.external.id.mixin"]
+    _telecom_external_key = "code"

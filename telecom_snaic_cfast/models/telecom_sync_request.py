@@ -2,11 +2,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The outbox of the SNAIC/CFAST sync: one request per (MAJ, system).
 
-How a request travels (RELIABILITY.md):
+How a request travels:
 
 * it is created in the transaction that sets the deployment to done, with
-  its deterministic idempotency key and reference: the intent is committed
-  before any byte is sent;
+  its idempotency key and reference (random, made once and stored, so
+  unique even across a restored copy of the database): the intent is
+  committed before any byte is sent;
 * a push run *claims* due requests in a short transaction of its own
   (``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED)``, state
   ``sent``, attempt counted) and commits, so that no other worker takes them;
@@ -28,6 +29,7 @@ import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import psycopg2
 from psycopg2 import sql
@@ -36,6 +38,7 @@ from psycopg2.extras import execute_values
 import odoo
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_repr
 from odoo.addons.telecom_recharge.tools.bulk import bulk_insert
 
 from ..clients import (ApiError, ConfigurationError, PermanentError,
@@ -63,7 +66,6 @@ DUPLICATE_CODES = ("duplicate_reference", "DUPLICATE_EXTERNAL_REFERENCE")
 # A request left "sent" longer than its timeouts plus this margin belongs to
 # a worker that died: it is reconciled like an unknown outcome.
 STALE_MARGIN = 120
-UUID_NAMESPACE = uuid.UUID("5b0f3b1e-6c2a-4f7e-9a51-0d7c1e2a9f10")
 
 
 def _now():
@@ -222,8 +224,6 @@ class TelecomSyncRequest(models.Model):
         self.check_access_rights("read")
         if not updates:
             return self.browse()
-        dbuuid = self.env["ir.config_parameter"].sudo().get_param(
-            "database.uuid", "")
         labels = dict(SYSTEMS)
         Backend = self.env["telecom.api.backend"]
         # Plain columns of thousands of MAJ: one query, no ORM prefetch.
@@ -248,6 +248,10 @@ class TelecomSyncRequest(models.Model):
                 backend = backends[key]
                 if not backend:
                     continue
+                # Random, made once and stored with the intent: the same on
+                # every retry, and unique across databases, even a restored
+                # copy of production (same database.uuid, same MAJ ids).
+                key = str(uuid.uuid4())
                 rows.append({
                     "name": "%s / %s / %s" % (labels[system], update_name,
                                               line_name),
@@ -260,11 +264,9 @@ class TelecomSyncRequest(models.Model):
                     "state": "pending",
                     "attempt_count": 0,
                     "throttle_count": 0,
-                    "idempotency_key": str(uuid.uuid5(
-                        UUID_NAMESPACE, "%s:%s:%s" % (dbuuid, update_id,
-                                                      system))),
+                    "idempotency_key": key,
                     "reference": "TLC-%s-MAJ%s-%s" % (
-                        dbuuid[:8], update_id, system.upper()),
+                        key[:8], update_id, system.upper()),
                 })
         created = bulk_insert(self.sudo(), rows)
         # The one2many fields that now have new rows.
@@ -531,7 +533,10 @@ class TelecomSyncRequest(models.Model):
                 "remote_line_id": line[field],
                 "product_code": option.default_code or "",
                 "quantity": option.quantity,
-                "unit_price": option.price_unit,
+                # Exactly what the MAJ records, as a decimal in the
+                # currency's digits (never a float on the wire).
+                "unit_price": Decimal(float_repr(
+                    option.price_unit, option.currency_id.decimal_places)),
                 "effective_date": update.date_activation or update.date,
                 "reference": "%s-%s" % (request.reference, option.id),
                 "idempotency_key": "%s-%s" % (request.idempotency_key,

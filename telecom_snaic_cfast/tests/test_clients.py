@@ -375,7 +375,7 @@ class TestSnaicClient(ClientCases, unittest.TestCase):
 
     def assert_apply_body(self, sent):
         self.assertEqual(sent, {
-            "product_code": "RDATA1G-LT50", "quantity": 2, "unit_price": 1.0,
+            "product_code": "RDATA1G-LT50", "quantity": 2, "unit_price": "1.00",
             "effective_date": "2026-03-01", "reference": self.reference,
             "site_id": self.site_id, "customer_id": self.customer_id})
         self.assertIsInstance(sent["quantity"], int)
