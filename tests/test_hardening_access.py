@@ -14,10 +14,15 @@ bypasses every rule, so it sets things up and is not in the table.
 Cells: for models, the operations allowed among R(ead), C(reate), W(rite),
 U(nlink) ("-" none); every other operation must be refused with an
 AccessError. For actions: ``yes``; ``no`` (AccessError); ``no*`` (refused by
-a business check, a UserError: company B's user running a wizard on company
-A's lines is told they belong to another company, or that no line is
-selected, since it cannot see them). Anything else (validation error,
+a business check, a UserError). Company B's user running a wizard on
+company A's lines gets an AccessError that names none of them: a wizard
+refuses records the user may not read. Anything else (validation error,
 server error) fails the test.
+
+The MAJ and their options are the history of done deployments: nobody
+creates, writes or deletes them (the superuser gets a UserError). The URL
+of a connection, where its token goes, is for administrators only; a
+Telecom Manager creates connections without it.
 
 The one-off option products of the demo have no company: like the
 subscriptions left without company, they are a catalogue shared by the
@@ -45,20 +50,21 @@ EXPECTED = """
 | product.template (one-off option) | R | R | RCWU | RCWU | R | R | - |
 | telecom.deployment | RCW | R | RCWU | RCWU | - | - | - |
 | telecom.deployment.option | RCWU | R | RCWU | RCWU | - | - | - |
-| telecom.line.update (MAJ) | R | R | RCWU | RCWU | - | - | - |
-| telecom.line.update.option | R | R | RCWU | RCWU | - | - | - |
+| telecom.line.update (MAJ) | R | R | R | R | - | - | - |
+| telecom.line.update.option | R | R | R | R | - | - | - |
 | telecom.one.off.report | R | R | R | R | - | - | - |
 | telecom.api.backend | R | R | RCWU | RCWU | - | - | - |
 | telecom.sync.request | R | R | R | R | - | - | - |
-| Recharge DATA wizard | yes | no | yes | yes | no* | no | no |
-| Edit Lines wizard | yes | no | yes | yes | no* | no | no |
-| Create a Task wizard | yes | no | yes | yes | no* | no | no |
+| Recharge DATA wizard | yes | no | yes | yes | no | no | no |
+| Edit Lines wizard | yes | no | yes | yes | no | no | no |
+| Create a Task wizard | yes | no | yes | yes | no | no | no |
 | Add Lines wizard | yes | no | yes | yes | no | no | no |
-| Delete Lines wizard | yes | no | yes | yes | no* | no | no |
+| Delete Lines wizard | yes | no | yes | yes | no | no | no |
 | Recharge DATA settings wizard | no | no | yes | yes | no | no | no |
 | Retry (sync request) | yes | no | yes | yes | no | no | no |
 | Retry SNAIC/CFAST (deployment) | yes | no | yes | yes | no | no | no |
 | Retry Requests in Error (connection) | yes | no | yes | yes | no | no | no |
+| Set a connection's URL | no | no | no | yes | no | no | no |
 | Test Connection | no | no | yes | yes | no | no | no |
 | Read the token | no | no | no | yes | no | no | no |
 """
@@ -190,10 +196,6 @@ class World(object):
             "partner_operator_id": self.operator, "company_id": self.company_a,
             "line_ids": [[6, 0, [self.new_line()]]]})
 
-    def update(self):
-        return self.call("telecom.line.update", "create", {
-            "line_id": self.new_line(), "date": self.today, "company_id": self.company_a})
-
     def make(self, model):
         """A new record of ``model`` in company A (None: nobody may change
         or delete one, the existing reference record is used)."""
@@ -209,9 +211,6 @@ class World(object):
             "telecom.deployment": self.draft_deployment,
             "telecom.deployment.option": lambda: self.call(
                 "telecom.deployment.option", "create", self.option_vals()),
-            "telecom.line.update": self.update,
-            "telecom.line.update.option": lambda: self.call(
-                "telecom.line.update.option", "create", self.update_option_vals()),
             "telecom.api.backend": lambda: self.call("telecom.api.backend", "create",
                                                      self.backend_vals()),
         }
@@ -258,15 +257,19 @@ class World(object):
     def option_vals(self):
         deployment = self.draft_deployment()
         line = self.call("telecom.deployment", "read", [deployment], ["line_ids"])[0]["line_ids"][0]
-        return {"deployment_id": deployment, "line_id": line, "product_id": self.product,
+        # The tier of the line's 100 GB subscription.
+        product = self.call("product.product", "search",
+                            [["default_code", "=", "RDATA1G-GE50"]], limit=1)[0]
+        return {"deployment_id": deployment, "line_id": line, "product_id": product,
                 "quantity": 1}
 
     def update_option_vals(self):
-        return {"update_id": self.update(), "name": self.unique("Article"), "quantity": 1}
+        return {"update_id": self.reference("telecom.line.update"),
+                "name": self.unique("Article"), "quantity": 1}
 
     def backend_vals(self):
         return {"name": self.unique("Backup SNAIC"), "system": "snaic", "active": False,
-                "base_url": "http://127.0.0.1:9", "company_id": self.company_a}
+                "company_id": self.company_a}
 
     def create_vals(self, model):
         """Values for a create as the user under test, in company A."""
@@ -369,6 +372,9 @@ def action_cell(world, login, rpc, action):
             "telecom.deployment", "action_retry_sync", [user_deployment]),
         "Retry Requests in Error (connection)": lambda: rpc.call(
             "telecom.api.backend", "action_retry_errors", [world.backends["cfast"]]),
+        "Set a connection's URL": lambda: rpc.call(
+            "telecom.api.backend", "write", [world.make("telecom.api.backend")],
+            {"base_url": "http://127.0.0.1:9"}),
         "Test Connection": lambda: rpc.call(
             "telecom.api.backend", "action_test_connection", [world.backends["snaic"]]),
         "Read the token": lambda: rpc.call(

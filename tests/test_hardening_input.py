@@ -12,7 +12,24 @@ error; and after every example the database holds together:
 * a done deployment has its dates and one MAJ per line; a MAJ has the
   options of its line in the deployment (no MAJ without its options) and,
   when it has options, one sync request per system;
-* every line's number is in E.164, no two active lines of a company share it.
+* every line's number is in E.164, no two active lines of a company share it;
+* amounts: an option's amount is its quantity times its unit price (rounded
+  in the currency), a deployment's the sum of its options', a MAJ's the sum
+  of its options' and the same as its line's options in the deployment; the
+  accountants' report gives each MAJ its amount; a cancelled deployment has
+  no MAJ; and every option SNAIC and CFAST applied is what the MAJ records
+  (product, quantity, unit price as an exact decimal).
+
+The caller is hostile beyond the values: each call carries a context drawn
+from the keys that once unlocked a rule (``telecom_deployment_action``,
+``telecom_deployment_unlink``, ``telecom_skip_line_sync``) and Odoo's own
+(``active_test``, ``force_company``, ``tracking_disable``...); deployments
+and options are sent with their state, amounts, reference, company and
+currency; and after the actions the deployment is tampered with from every
+side (its state and amounts written, its options' amounts written and
+options deleted, its lines' deployments and MAJ written from the line, its
+MAJ written and deleted, its company changed). Nothing of it may change a
+state, an amount or a lock.
 
 JSON-RPC is used: it carries what XML-RPC cannot (NUL characters, integers
 beyond 32 bits, NaN), and each error names its class. The examples are
@@ -28,14 +45,15 @@ import math
 import re
 import time
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from hardening_support import (ROOT, Database, JsonRPC, OdooServer, phones, print_table,
-                               seed_lines, start_simulator)
+from hardening_support import (ROOT, SYSTEMS, Database, JsonRPC, OdooServer, phones,
+                               print_table, seed_lines, start_simulator, wait_for)
 
 # Hypothesis keeps a cache (unicode tables) on disk: in .run/, out of git.
 set_hypothesis_home_dir(str(ROOT / ".run" / "hypothesis"))
@@ -65,6 +83,20 @@ DATES = st.one_of(st.just(False), st.dates(min_value=__import__("datetime").date
 # for integers (beyond: the xfail tests).
 FLOATS = st.one_of(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
                    st.integers(min_value=-10 ** 6, max_value=10 ** 6))
+
+
+def hostile_context(world):
+    """A strategy: a context an RPC caller could send."""
+    return st.fixed_dictionaries({}, optional={
+        "telecom_deployment_action": st.just(True),
+        "telecom_deployment_unlink": st.just(True),
+        "telecom_skip_line_sync": st.just(True),
+        "active_test": st.just(False),
+        "force_company": st.just(world.company_b),
+        "tracking_disable": st.just(True),
+        "mail_notrack": st.just(True),
+        "install_mode": st.just(True),
+    })
 
 
 def examples(scale):
@@ -122,7 +154,8 @@ class World(object):
         self.admin.call("telecom.line", "write", [archived], {"active": False})
         no_subscription = self.line(numbers[10], False)
         voice_only = self.line(numbers[11], self.subscriptions[2])
-        company_b = self.admin.call("res.company", "create", {"name": "Hostile B"})
+        company_b = self.company_b = self.admin.call("res.company", "create",
+                                                     {"name": "Hostile B"})
         partner_b = self.admin.call("res.partner", "create", {"name": "B", "company_id": company_b})
         site_b = self.admin.call("telecom.site", "create", {
             "name": "B", "code": "B1", "partner_id": partner_b, "company_id": company_b})
@@ -133,6 +166,8 @@ class World(object):
             "phone_number": "+33620999999", "parc_id": self.parc_b})
         self.bad_lines = [terminated, archived, no_subscription, voice_only, line_b]
         self.missing = 10 ** 8  # an id no table holds
+        self.company_a = ref("base.main_company")
+        self.sim = sim
         # The invariants hold for what the examples make (the demo's done
         # deployment predates the sync addon: its MAJ has no request).
         self.baseline = {table: self.admin.call(model, "search", [], limit=1, order="id desc")
@@ -206,12 +241,85 @@ def assert_consistent(db, world):
                AND EXISTS (SELECT 1 FROM telecom_line_update_option uo WHERE uo.update_id = u.id)
                AND (SELECT count(*) FROM telecom_sync_request r WHERE r.update_id = u.id) != 2""",
          "a MAJ with options without its two sync requests")
+    # Amounts (EUR, 2 digits): computed from quantity and unit price, never
+    # what a caller sent.
+    none("""SELECT o.id, o.quantity, o.price_unit, o.amount FROM telecom_deployment_option o
+             WHERE o.deployment_id > %(deployment)s
+               AND o.amount IS DISTINCT FROM round(o.quantity * round(o.price_unit, 2), 2)""",
+         "an option whose amount is not quantity x unit price")
+    none("""SELECT d.id, d.amount_one_off FROM telecom_deployment d
+             WHERE d.id > %(deployment)s
+               AND d.amount_one_off IS DISTINCT FROM (
+                   SELECT COALESCE(sum(o.amount), 0) FROM telecom_deployment_option o
+                    WHERE o.deployment_id = d.id)""",
+         "a deployment whose amount is not the sum of its options")
+    none("""SELECT d.id, d.state FROM telecom_deployment d
+             WHERE d.id > %(deployment)s AND d.state != 'done'
+               AND EXISTS (SELECT 1 FROM telecom_line_update u WHERE u.deployment_id = d.id)""",
+         "MAJ of a deployment that is not done")
+    none("""SELECT u.id, u.amount_one_off FROM telecom_line_update u
+             WHERE u.id > %(update)s
+               AND u.amount_one_off IS DISTINCT FROM (
+                   SELECT COALESCE(sum(round(uo.quantity * round(uo.price_unit, 2), 2)), 0)
+                     FROM telecom_line_update_option uo WHERE uo.update_id = u.id)""",
+         "a MAJ whose amount is not the sum of quantity x unit price of its options")
+    none("""SELECT u.id FROM telecom_line_update u
+             WHERE u.id > %(update)s AND u.deployment_id IS NOT NULL
+               AND (SELECT COALESCE(sum(uo.amount), 0) FROM telecom_line_update_option uo
+                     WHERE uo.update_id = u.id)
+                != (SELECT COALESCE(sum(o.amount), 0) FROM telecom_deployment_option o
+                     WHERE o.deployment_id = u.deployment_id AND o.line_id = u.line_id)""",
+         "a MAJ whose amount differs from its line's options in the deployment")
+    none("""SELECT u.id FROM telecom_line_update u
+             WHERE u.id > %(update)s
+               AND u.amount_one_off IS DISTINCT FROM (
+                   SELECT COALESCE(sum(r.amount), 0) FROM telecom_one_off_report r
+                    WHERE r.update_id = u.id)""",
+         "a MAJ whose amount differs from the accountants' report")
     bad = [row for row in db.query("SELECT id, phone_number FROM telecom_line")
            if not E164.match(row[1] or "")]
     assert not bad, "numbers not in E.164: %s" % bad
     none("""SELECT company_id, phone_number FROM telecom_line WHERE active
           GROUP BY company_id, phone_number HAVING count(*) > 1""",
          "two active lines with the same number")
+
+
+def applied_as_recorded(db, world):
+    """Every option the simulators applied for a MAJ of the examples is the
+    MAJ's option: same product code, quantity and unit price (an exact
+    decimal string). Returns how many were compared."""
+    options = {row[0]: row[1:] for row in db.query(
+        "SELECT id, default_code, quantity, price_unit FROM telecom_line_update_option "
+        "WHERE update_id > %s", (world.baseline["update"],))}
+    compared = 0
+    for system in SYSTEMS:
+        for entry in world.sim.sim_get(system, "applied")["applied"]:
+            # Our reference of an option: <request reference>-<MAJ option id>.
+            option_id = int(entry["reference"].rsplit("-", 1)[1])
+            if option_id not in options:
+                continue
+            code, quantity, price_unit = options[option_id]
+            assert isinstance(entry["unit_price"], str), entry
+            assert (entry["product_code"], Decimal(str(entry["quantity"])),
+                    Decimal(entry["unit_price"])) == (
+                        code, Decimal(str(quantity)), Decimal(str(price_unit))), (entry, code)
+            compared += 1
+    return compared
+
+
+def settle_pushes(db, world):
+    """Wait for the server's background pushes of the examples to end, then
+    check that every request done was applied as recorded."""
+    assert wait_for(lambda: not db.query(
+        "SELECT 1 FROM telecom_sync_request WHERE state = 'sent' AND update_id > %s",
+        (world.baseline["update"],)), timeout=120)
+    done = db.query("""SELECT count(*) FROM telecom_sync_request r
+                         JOIN telecom_line_update_option uo ON uo.update_id = r.update_id
+                        WHERE r.state = 'done' AND r.update_id > %s""",
+                    (world.baseline["update"],))[0][0]
+    compared = applied_as_recorded(db, world)
+    assert compared >= done, "%d options of done requests, %d applied" % (done, compared)
+    return compared
 
 
 def test_recharge_wizard_hostile_input(stage, scale, capsys):
@@ -264,8 +372,10 @@ def test_recharge_wizard_hostile_input(stage, scale, capsys):
         assert_consistent(db, world)
 
     run()
+    seen["options applied as recorded"] = settle_pushes(db, world)
     report("Recharge DATA wizard", seen, capsys)
     assert seen["ok"] and seen["user_error"] and seen["done ok"], seen
+    assert seen["options applied as recorded"], seen
 
 
 def column_overflow(value):
@@ -347,6 +457,11 @@ def deployment_values(draw, world):
         "framework_agreement": st.booleans(), "framework_agreement_ref": HOSTILE_TEXT,
         "origin": HOSTILE_TEXT, "date_planned": DATES, "date_installed": DATES,
         "date_activation": DATES,
+        # What the deployment sets itself.
+        "state": st.sampled_from(["draft", "confirmed", "done", "cancelled"]),
+        "amount_one_off": FLOATS, "option_count": st.integers(min_value=0, max_value=99),
+        "name": HOSTILE_TEXT, "company_id": st.sampled_from([world.company_a, world.company_b]),
+        "currency_id": st.integers(min_value=1, max_value=3),
     }
     for name, strategy in optional.items():
         if draw(st.booleans()):
@@ -359,9 +474,48 @@ def deployment_values(draw, world):
         "product_id": draw(st.one_of(st.sampled_from(world.products[:2]),
                                      world.ids(world.products))),
         "quantity": draw(st.one_of(st.integers(min_value=1, max_value=10), FLOATS)),
-        "price_unit": draw(st.one_of(st.just(0.5), FLOATS)),
+        "price_unit": draw(st.one_of(st.just(0.5), st.just(1.0), FLOATS)),
+        **draw(st.fixed_dictionaries({}, optional={
+            "amount": FLOATS, "state": st.sampled_from(["done", "cancelled"]),
+            "company_id": st.just(world.company_b), "currency_id": st.just(1)})),
     }] for _index in range(draw(st.integers(min_value=0, max_value=3)))]
     return vals
+
+
+TAMPERS = st.lists(st.sampled_from([
+    "state", "amounts", "option_amount", "option_unlink", "line_deployments", "line_updates",
+    "update_write", "update_unlink", "update_option_write", "company"]), min_size=1,
+    max_size=4)
+
+
+def tamper(world, deployment, what, context):
+    """One way around a lock, as the operations user: (model, method, args)."""
+    admin = world.admin
+    read = admin.call("telecom.deployment", "read", [deployment],
+                      ["line_ids", "option_ids", "update_ids"])[0]
+    line = (read["line_ids"] or world.good_lines)[0]
+    option = (read["option_ids"] or [world.missing])[0]
+    update = (read["update_ids"] or [world.missing])[0]
+    update_option = (admin.call("telecom.line.update.option", "search",
+                                [["update_id", "=", update]], limit=1) or [world.missing])[0]
+    calls = {
+        "state": ("telecom.deployment", "write", [deployment], {"state": "cancelled"}),
+        "amounts": ("telecom.deployment", "write", [deployment],
+                    {"amount_one_off": 12345, "option_count": 0, "name": "FORGED"}),
+        "option_amount": ("telecom.deployment.option", "write", [option],
+                          {"amount": 999, "price_unit": 0.01}),
+        "option_unlink": ("telecom.deployment.option", "unlink", [option]),
+        "line_deployments": ("telecom.line", "write", [line], {"deployment_ids": [[5]]}),
+        "line_updates": ("telecom.line", "write", [line], {"update_ids": [[2, update]]}),
+        "update_write": ("telecom.line.update", "write", [update], {"amount_one_off": 1}),
+        "update_unlink": ("telecom.line.update", "unlink", [update]),
+        "update_option_write": ("telecom.line.update.option", "write", [update_option],
+                                {"amount": 1, "quantity": 99}),
+        "company": ("telecom.deployment", "write", [deployment],
+                    {"company_id": world.company_b}),
+    }
+    model, method, *args = calls[what]
+    return world.ops.outcome(model, method, *args, context=context)
 
 
 ACTIONS = st.lists(st.sampled_from(["action_confirm", "action_done", "action_cancel",
@@ -380,15 +534,36 @@ def test_deployments_hostile_create_write_and_done(stage, scale, capsys):
 
     @hostile_settings(scale)
     @given(vals=deployment_values(world), changes=deployment_values(world), actions=ACTIONS,
-           keep=st.lists(st.booleans(), min_size=12, max_size=12))
+           keep=st.lists(st.booleans(), min_size=12, max_size=12), tampers=TAMPERS,
+           context=hostile_context(world))
     @example(vals={"partner_operator_id": world.operators[0], "origin": HTML[0],
                    "line_ids": [[6, 0, world.good_lines[:2]]],
                    "option_ids": [[0, 0, {"line_id": world.good_lines[0],
                                           "product_id": world.products[0], "quantity": 3}]]},
              changes={}, actions=["action_confirm", "dates", "action_done", "action_cancel"],
-             keep=[False] * 12)
-    def run(vals, changes, actions, keep):
-        kind, deployment = ops.outcome("telecom.deployment", "create", vals)
+             keep=[False] * 12, context={"telecom_deployment_action": True},
+             tampers=["state", "amounts", "option_amount", "option_unlink",
+                      "line_deployments", "update_write", "update_unlink", "company"])
+    @example(vals={"partner_operator_id": world.operators[0], "name": "FORGED",
+                   "amount_one_off": 0.01, "option_count": 7, "currency_id": 2,
+                   "line_ids": [[6, 0, world.good_lines[2:3]]],
+                   "option_ids": [[0, 0, {"line_id": world.good_lines[2],
+                                          "product_id": world.products[0], "quantity": 2,
+                                          "amount": 0.01, "state": "done"}]]},
+             changes={}, actions=["dates", "action_done"], keep=[False] * 12,
+             context={"telecom_deployment_unlink": True, "telecom_skip_line_sync": True,
+                      "active_test": False, "install_mode": True},
+             tampers=["line_updates", "update_option_write", "option_unlink", "amounts"])
+    @example(vals={"partner_operator_id": world.operators[0],
+                   "line_ids": [[6, 0, world.good_lines[4:5]]],
+                   "option_ids": [[0, 0, {"line_id": world.good_lines[4],
+                                          "product_id": world.products[0], "quantity": 1,
+                                          "amount": 999}]]},
+             changes={}, actions=["dates", "action_done"], keep=[False] * 12,
+             context={"telecom_deployment_unlink": True, "telecom_skip_line_sync": True},
+             tampers=["line_updates", "update_option_write", "option_unlink", "amounts"])
+    def run(vals, changes, actions, keep, tampers, context):
+        kind, deployment = ops.outcome("telecom.deployment", "create", vals, context=context)
         check(kind, deployment, "create deployment %r" % vals)
         seen["create " + kind] += 1
         if kind != "ok":
@@ -397,7 +572,8 @@ def test_deployments_hostile_create_write_and_done(stage, scale, capsys):
         changes = {name: value for (name, value), kept in zip(sorted(changes.items()), keep)
                    if kept}
         if changes:
-            kind, result = ops.outcome("telecom.deployment", "write", [deployment], changes)
+            kind, result = ops.outcome("telecom.deployment", "write", [deployment], changes,
+                                       context=context)
             check(kind, result, "write deployment %r" % changes)
             seen["write " + kind] += 1
         for action in actions:
@@ -406,14 +582,33 @@ def test_deployments_hostile_create_write_and_done(stage, scale, capsys):
                                                 "date_activation": today})
             else:
                 call = (action, [deployment])
-            kind, result = ops.outcome("telecom.deployment", *call)
+            kind, result = ops.outcome("telecom.deployment", *call, context=context)
             check(kind, result, "%s on %r" % (action, vals))
             seen["%s %s" % (action, kind)] += 1
+        before = db.query("SELECT state, amount_one_off, name, company_id FROM "
+                          "telecom_deployment WHERE id = %s", (deployment,))
+        updates = db.query("SELECT id, amount_one_off FROM telecom_line_update "
+                           "WHERE deployment_id = %s ORDER BY id", (deployment,))
+        done = before[0][0] == "done"
+        for what in tampers:
+            kind, result = tamper(world, deployment, what, context)
+            check(kind, result, "tamper %s with %r" % (what, context))
+            seen["tamper %s %s" % (what, kind)] += 1
+            if done:
+                # What a done deployment locks stays as it was.
+                assert db.query("SELECT state, amount_one_off, name, company_id FROM "
+                                "telecom_deployment WHERE id = %s", (deployment,)) == before, what
+                assert db.query("SELECT id, amount_one_off FROM telecom_line_update "
+                                "WHERE deployment_id = %s ORDER BY id", (deployment,)) == \
+                    updates, what
         assert_consistent(db, world)
 
     run()
+    seen["options applied as recorded"] = settle_pushes(db, world)
     report("deployments", seen, capsys)
     assert seen["create ok"] and seen["action_done ok"], seen
+    # The tampering ran on done deployments too, and was refused there.
+    assert any(key.startswith("tamper") and not key.endswith(" ok") for key in seen), seen
 
 
 # ----------------------------------------------------------------------

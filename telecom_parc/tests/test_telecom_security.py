@@ -1,6 +1,6 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .common import TelecomParcCase
 
@@ -112,3 +112,45 @@ class TestTelecomSecurity(TelecomParcCase):
         line = self.env["telecom.line"].sudo(self.user_b).create({
             "phone_number": "0655000001", "parc_id": self.parc_b.id})
         self.assertEqual(line.company_id, self.company_b)
+
+    def test_no_write_moves_a_line_into_another_company(self):
+        line = self.line.sudo(self.user_ops)
+        with self.assertRaises(AccessError):
+            line.write({"parc_id": self.parc_b.id})
+        wizard = self.env["telecom.line.mass.edit"].sudo(self.user_ops)
+        with self.assertRaises(AccessError):
+            wizard.create({"line_ids": [(6, 0, line.ids)],
+                           "parc_id": self.parc_b.id})
+        with self.assertRaises(AccessError):
+            self.site.sudo(self.user_ops).write(
+                {"company_id": self.company_b.id})
+        self.assertEqual(self.line.company_id, self.company)
+
+    def test_refusals_name_no_record_of_another_company(self):
+        # The same number as company B's line, moved into B's parc.
+        line = self._create_line("0655000002", user_name="twin")
+        with self.assertRaises(AccessError) as refusal:
+            line.sudo(self.user_ops).write({"parc_id": self.parc_b.id})
+        self.assertNotIn("TSITEB", str(refusal.exception))
+        self.assertNotIn(self.line_b.name, str(refusal.exception))
+
+    def test_wizards_refuse_other_companies_records_and_outsiders(self):
+        portal = self.env["res.users"].create({
+            "name": "Portal", "login": "test_portal_wizard",
+            "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])]})
+        for model in ("telecom.line.mass.edit", "telecom.line.delete",
+                      "telecom.line.task", "telecom.line.add"):
+            with self.assertRaises(AccessError):
+                self.env[model].sudo(portal).create({})
+            with self.assertRaises(AccessError):
+                self.env[model].sudo(self.user_ops).with_context(
+                    active_model="telecom.line",
+                    active_ids=self.line_b.ids).create({})
+
+    def test_line_with_history_deleted_gets_the_archive_rule(self):
+        line = self._create_line("0655000020")
+        line.message_post(body="A note", message_type="comment")
+        with self.assertRaises(UserError) as refusal:
+            line.sudo(self.user_ops).unlink()
+        self.assertIn("Archive", str(refusal.exception))
+        self.assertTrue(line.exists())

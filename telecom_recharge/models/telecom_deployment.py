@@ -240,8 +240,11 @@ class TelecomDeployment(models.Model):
     def _check_line_company(self):
         Line = self.env["telecom.line"].with_context(active_test=False)
         for deployment in self:
+            # All its lines: read as the user, the many2many would hide the
+            # lines of a company the user cannot see.
             others = Line.sudo().search([
-                ("id", "in", deployment.line_ids.ids),
+                ("id", "in", deployment.sudo().with_context(
+                    active_test=False).line_ids.ids),
                 ("company_id", "!=", deployment.company_id.id),
             ])
             if not others:

@@ -6,6 +6,7 @@ from odoo.addons.telecom_parc.tools.vals import check_vals, drop_derived
 from odoo.tools.misc import formatLang
 
 from ..tools.money import option_amount
+from .product_template import format_gb
 from .telecom_deployment import LOCKED_STATES
 
 
@@ -151,7 +152,8 @@ class TelecomDeploymentOption(models.Model):
                     "The line %s has a %s GB subscription: its data top-up "
                     "is \"%s\", not \"%s\". Choose that option (its price "
                     "follows the subscription).") % (
-                        option.line_id.name, allowance, tier.display_name,
+                        option.line_id.name, format_gb(allowance),
+                        tier.display_name,
                         product.display_name))
 
     @api.model

@@ -2,3 +2,4 @@ from . import test_clients
 from . import test_sync
 from . import test_demo
 from . import test_i18n
+from . import test_security
