@@ -285,7 +285,7 @@ class TelecomLineAdd(models.TransientModel):
             "subscription_id": self.subscription_id.id,
             "date_activation": self.date_activation,
         }
-        # Bulk creation: no chatter log per line (see DESIGN.md, costs).
+        # Bulk creation: no chatter log per line (docs/ARCHITECTURE.md, costs).
         line_model = self.env["telecom.line"].with_context(
             tracking_disable=True)
         lines = self.env["telecom.line"]

@@ -1,8 +1,8 @@
 """Unit tests of the SNAIC/CFAST API clients, with HTTP mocked by ``responses``.
 
 No ORM here: plain ``unittest.TestCase`` classes, run by pytest-odoo with the
-addon's other tests, or by any test runner. Each fault of RELIABILITY.md that
-a client can see has its test, for both systems (the same cases run against
+addon's other tests, or by any test runner. Each fault of the sync's fault
+table (docs/ARCHITECTURE.md) that a client can see has its test, for both systems (the same cases run against
 SNAIC's and CFAST's contract).
 """
 import json

@@ -1,7 +1,7 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The push of MAJ to a live SNAIC/CFAST simulator on loopback, for the
-seed's flow and for each fault of RELIABILITY.md's table."""
+seed's flow and for each fault of the fault table in docs/ARCHITECTURE.md."""
 from collections import Counter
 
 from odoo.exceptions import AccessError, UserError, ValidationError
