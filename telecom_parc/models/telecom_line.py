@@ -400,34 +400,3 @@ class TelecomLine(models.Model):
         """
         self.ensure_one()
         return bool(self._telecom_history_reasons())
-
-    # ------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------
-    @api.multi
-    def _telecom_action_open_wizard(self, xmlid):
-        action = self.env.ref(xmlid).read()[0]
-        action["context"] = {
-            "active_model": self._name,
-            "active_ids": self.ids,
-            "active_id": self[:1].id,
-        }
-        return action
-
-    @api.multi
-    def action_open_mass_edit(self):
-        """Open the "Edit Lines" wizard on these lines."""
-        return self._telecom_action_open_wizard(
-            "telecom_parc.telecom_line_mass_edit_action")
-
-    @api.multi
-    def action_open_delete(self):
-        """Open the "Delete Lines" wizard on these lines."""
-        return self._telecom_action_open_wizard(
-            "telecom_parc.telecom_line_delete_action")
-
-    @api.multi
-    def action_open_task(self):
-        """Open the "Create a Task" wizard on these lines."""
-        return self._telecom_action_open_wizard(
-            "telecom_parc.telecom_line_task_action")

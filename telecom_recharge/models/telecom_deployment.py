@@ -6,10 +6,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.addons.telecom_parc.tools.access import (check_company_reachable,
                                                    check_still_writable)
+from odoo.addons.telecom_parc.tools.bulk import bulk_insert
 from odoo.addons.telecom_parc.tools.vals import check_vals, drop_derived
 from odoo.tools.misc import format_date, formatLang
 
-from ..tools.bulk import bulk_insert
 from ..tools.money import option_amount
 
 DEPLOYMENT_STATES = [
@@ -570,7 +570,7 @@ class TelecomDeployment(models.Model):
         the one-off options of the line, and return them.
 
         The MAJ and their options are inserted in bulk (two queries per
-        deployment, see :func:`..tools.bulk.bulk_insert`): addons that act
+        deployment, see :func:`odoo.addons.telecom_parc.tools.bulk.bulk_insert`): addons that act
         on new MAJ extend this method rather than
         ``telecom.line.update.create``."""
         Update = self.env["telecom.line.update"]

@@ -152,9 +152,3 @@ class TelecomLine(models.Model):
                             ("state", "in", list(OPEN_STATES))]
         action["context"] = {}
         return action
-
-    @api.multi
-    def action_open_recharge(self):
-        """Open the Recharge DATA wizard on these lines."""
-        return self._telecom_action_open_wizard(
-            "telecom_recharge.telecom_line_recharge_action")

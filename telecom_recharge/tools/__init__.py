@@ -1,1 +1,1 @@
-from . import bulk
+from . import money

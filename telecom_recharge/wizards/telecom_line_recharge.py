@@ -5,10 +5,10 @@ from collections import OrderedDict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.addons.telecom_parc.tools.bulk import bulk_insert
 
 from ..models.product_template import format_gb
 from ..models.res_company import DEFAULT_RECHARGE_MAX_GB
-from ..tools.bulk import bulk_insert
 from ..tools.money import option_amount
 
 # The preview shows this many lines; the total and the checks cover all.

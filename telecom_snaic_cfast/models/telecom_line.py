@@ -1,7 +1,7 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models, tools
-from odoo.addons.telecom_recharge.tools.bulk import bulk_insert
+from odoo.addons.telecom_parc.tools.bulk import bulk_insert
 from odoo.tools import html_escape
 
 from .telecom_sync_request import STATES

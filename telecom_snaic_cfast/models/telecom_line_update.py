@@ -62,17 +62,15 @@ class TelecomLineUpdate(models.Model):
     def _search_sync_state(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
             raise UserError(_("Search the SNAIC/CFAST state with = or in."))
-        wanted = [value] if isinstance(value, str) or not value else value
-        # aggregate_state() in SQL.
+        wanted = {value} if isinstance(value, str) or not value else set(value)
+        # The states of the requests of every MAJ in one query; the rule that
+        # combines them is aggregate_state(), the one used on read.
         self.env.cr.execute("""
-            SELECT u.id FROM telecom_line_update u
+            SELECT u.id, array_remove(array_agg(DISTINCT r.state), NULL)
+              FROM telecom_line_update u
          LEFT JOIN telecom_sync_request r ON r.update_id = u.id
-          GROUP BY u.id
-            HAVING CASE WHEN count(r.id) = 0 THEN 'none'
-                        WHEN bool_or(r.state = 'error') THEN 'error'
-                        WHEN bool_or(r.state = 'unknown') THEN 'unknown'
-                        WHEN bool_and(r.state = 'done') THEN 'applied'
-                        ELSE 'pending' END IN %s""", (tuple(wanted),))
-        ids = [row[0] for row in self.env.cr.fetchall()]
+          GROUP BY u.id""")
+        ids = [update_id for update_id, states in self.env.cr.fetchall()
+               if aggregate_state(states) in wanted]
         positive = operator in ("=", "in")
         return [("id", "in" if positive else "not in", ids)]

@@ -39,7 +39,7 @@ import odoo
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_repr
-from odoo.addons.telecom_recharge.tools.bulk import bulk_insert
+from odoo.addons.telecom_parc.tools.bulk import bulk_insert
 
 from ..clients import (ApiError, ConfigurationError, PermanentError,
                        RetryableError, UnknownOutcomeError, make_client)
