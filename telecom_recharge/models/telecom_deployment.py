@@ -23,6 +23,19 @@ OPEN_STATES = ("draft", "confirmed")
 # before it changes again.
 LOCKED_STATES = ("done", "cancelled")
 
+# Every change of status, in one table that each action method reads (as
+# OCA/contract does): the statuses an action takes a deployment from, and the
+# status it leaves it in. A deployment already in that status is left alone;
+# one in any other status is refused with the action's message.
+TRANSITIONS = {
+    "action_confirm": {"from": ("draft",), "to": "confirmed"},
+    "action_done": {"from": ("draft", "confirmed"), "to": "done"},
+    "action_cancel": {"from": ("draft", "confirmed"), "to": "cancelled"},
+    "action_draft": {"from": ("cancelled",), "to": "draft"},
+    # Deleted, not moved: a done deployment is kept with its MAJ.
+    "unlink": {"from": ("draft", "cancelled"), "to": None},
+}
+
 CATEGORIES = [
     ("voice_data", "Voice & Data"),
     ("voice", "Voice"),
@@ -302,15 +315,13 @@ class TelecomDeployment(models.Model):
 
     @api.multi
     def unlink(self):
-        started = self.filtered(lambda d: d.state not in ("draft",
-                                                          "cancelled"))
-        if started:
+        refused = self._telecom_transition("unlink")[1]
+        if refused:
             raise UserError(_(
                 "The deployment %s is %s: only draft or cancelled "
                 "deployments can be deleted. Cancel it first (a done "
                 "deployment is kept with its MAJ).") % (
-                    started[0].name, dict(DEPLOYMENT_STATES).get(
-                        started[0].state)))
+                    refused[0].name, refused[0]._telecom_state_label()))
         return super(TelecomDeployment, self).unlink()
 
     @api.model
@@ -330,6 +341,23 @@ class TelecomDeployment(models.Model):
         chatter still tracks the change): no flag a caller could send
         opens that door."""
         return super(TelecomDeployment, self).write({"state": state})
+
+    @api.multi
+    def _telecom_transition(self, action):
+        """Split these deployments for ``action`` (a key of TRANSITIONS):
+        returns (to move, refused); those already in the target status are
+        in neither."""
+        rule = TRANSITIONS[action]
+        todo = self.filtered(lambda d: d.state in rule["from"])
+        refused = self.filtered(
+            lambda d: d.state not in rule["from"] and d.state != rule["to"])
+        return todo, refused
+
+    @api.multi
+    def _telecom_state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(
+            self.env)).get(self.state)
 
     @api.multi
     def _telecom_check_unlocked(self):
@@ -382,18 +410,18 @@ class TelecomDeployment(models.Model):
     def action_confirm(self):
         """Confirm draft deployments (the work is ordered). Confirmed ones
         are left as they are. Returns True."""
-        for deployment in self:
-            if deployment.state in LOCKED_STATES:
-                raise UserError(_(
-                    "The deployment %s is %s: only a draft deployment can "
-                    "be confirmed.") % (deployment.name, dict(
-                        DEPLOYMENT_STATES).get(deployment.state)))
+        todo, refused = self._telecom_transition("action_confirm")
+        if refused:
+            raise UserError(_(
+                "The deployment %s is %s: only a draft deployment can "
+                "be confirmed.") % (refused[0].name,
+                                    refused[0]._telecom_state_label()))
+        for deployment in todo:
             if not deployment.line_ids:
                 raise UserError(_(
                     "The deployment %s has no line. Add the lines it is for "
                     "before confirming it.") % deployment.name)
-        self.filtered(lambda d: d.state == "draft")._telecom_set_state(
-            "confirmed")
+        todo._telecom_set_state(TRANSITIONS["action_confirm"]["to"])
         return True
 
     @api.multi
@@ -405,15 +433,10 @@ class TelecomDeployment(models.Model):
         finished date and the activation date are required. A deployment
         already done is left as it is (its MAJ are never made twice).
         Returns True."""
-        errors = []
-        for deployment in self:
-            if deployment.state == "cancelled":
-                errors.append(_(
-                    "The deployment %s is cancelled: reset it to draft "
-                    "first.") % deployment.name)
-                continue
-            if deployment.state == "done":
-                continue
+        todo, refused = self._telecom_transition("action_done")
+        errors = [_("The deployment %s is cancelled: reset it to draft "
+                    "first.") % deployment.name for deployment in refused]
+        for deployment in todo:
             missing = []
             if not deployment.date_installed:
                 missing.append(self._fields["date_installed"].get_description(
@@ -432,7 +455,6 @@ class TelecomDeployment(models.Model):
                     "for.") % deployment.name)
         if errors:
             raise UserError("\n".join(errors))
-        todo = self.filtered(lambda d: d.state != "done")
         if not todo:
             return True
         # Lock the rows: two "done" clicks must not make the MAJ twice.
@@ -440,10 +462,10 @@ class TelecomDeployment(models.Model):
             "SELECT id FROM telecom_deployment WHERE id IN %s FOR UPDATE",
             (tuple(todo.ids),))
         todo.invalidate_cache(["state"], todo.ids)
-        todo = todo.filtered(lambda d: d.state != "done")
+        todo = todo._telecom_transition("action_done")[0]
         todo._telecom_sync_option_lines()
         todo._telecom_reprice_options()
-        todo._telecom_set_state("done")
+        todo._telecom_set_state(TRANSITIONS["action_done"]["to"])
         todo._telecom_create_updates()
         return True
 
@@ -451,21 +473,26 @@ class TelecomDeployment(models.Model):
     def action_cancel(self):
         """Cancel draft or confirmed deployments. A done deployment cannot
         be cancelled: its MAJ are applied. Returns True."""
-        done = self.filtered(lambda d: d.state == "done")
-        if done:
+        todo, refused = self._telecom_transition("action_cancel")
+        if refused:
             raise UserError(_(
                 "The deployment %s is done: its MAJ are applied to the "
                 "lines, so it cannot be cancelled. Create a new deployment "
-                "to undo the change.") % done[0].name)
-        self.filtered(lambda d: d.state != "cancelled")._telecom_set_state(
-            "cancelled")
+                "to undo the change.") % refused[0].name)
+        todo._telecom_set_state(TRANSITIONS["action_cancel"]["to"])
         return True
 
     @api.multi
     def action_draft(self):
         """Reset cancelled deployments to draft. Returns True."""
-        self.filtered(lambda d: d.state == "cancelled")._telecom_set_state(
-            "draft")
+        todo, refused = self._telecom_transition("action_draft")
+        if refused:
+            raise UserError(_(
+                "The deployment %(deployment)s is %(state)s: only a cancelled "
+                "deployment can be reset to draft.") % {
+                    "deployment": refused[0].name,
+                    "state": refused[0]._telecom_state_label()})
+        todo._telecom_set_state(TRANSITIONS["action_draft"]["to"])
         return True
 
     @api.multi
