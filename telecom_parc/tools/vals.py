@@ -1,17 +1,20 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Check the types of the values an RPC client sends before they reach SQL.
+"""The values an RPC client sends, before they reach SQL.
 
-Odoo 11's ORM passes create/write values to PostgreSQL as they come: a text
+Odoo 11's ORM writes stored fields without converting their values: a text
 for a many2one, an id beyond 32 bits, an unknown selection key, a malformed
 date, NaN or a NUL character end in a server error instead of a message the
-user can act on. :func:`check_vals` refuses them with a ValidationError that
-names the field.
+user can act on. :func:`check_vals` runs the ORM's own conversion of each
+value (which knows the choices, dates and numbers) and adds what only
+PostgreSQL would refuse (32-bit ids, finite numbers, NUL characters), then
+refuses the bad ones with one ValidationError naming the fields.
+:func:`drop_derived` drops the values of fields the model computes itself.
 """
 import math
 from datetime import date
 
-from odoo import _, fields
+from odoo import _
 from odoo.exceptions import ValidationError
 
 INT32 = 2 ** 31 - 1
@@ -57,35 +60,29 @@ def _x2many_ok(value):
 
 
 def _value_ok(model, field, value):
-    """True when ``value`` can be stored in ``field`` of ``model``."""
+    """True when ``value`` can be stored in ``field`` of ``model``: the ORM's
+    own conversion accepts it (choices, dates, numbers), and so will
+    PostgreSQL (the ORM lets through what the column refuses)."""
     if value is False or value is None:
         return True
     kind = field.type
-    if kind == "many2one":
-        return _id_ok(value)
     if kind in ("one2many", "many2many"):
         return _x2many_ok(value)
+    if kind == "many2one":
+        return _id_ok(value)  # the ORM takes any text for an id
+    try:
+        field.convert_to_cache(value, model.browse(), validate=True)
+    except (ValueError, TypeError, AttributeError, OverflowError):
+        return False
     if kind == "integer":
         return _is_int(value) and abs(value) <= INT32
     if kind in ("float", "monetary"):
         return _number_ok(value)
-    if kind in ("date", "datetime") and isinstance(value, date):
-        return True
     if kind in ("char", "text", "html") and _number_ok(value):
         return True  # stored as its text, as Odoo does
     if kind in ("char", "text", "html", "selection", "date", "datetime"):
-        if not isinstance(value, str) or "\x00" in value:
-            return False
-        if kind == "selection" and not callable(field.selection):
-            return value in dict(field.selection)
-        if kind == "selection":
-            return value in dict(field._description_selection(model.env))
-        if kind in ("date", "datetime"):
-            try:
-                (fields.Date if kind == "date" else fields.Datetime).from_string(value)
-            except (ValueError, TypeError, OverflowError):
-                return False
-        return True
+        return isinstance(value, str) and "\x00" not in value or (
+            kind in ("date", "datetime") and isinstance(value, date))
     return True
 
 
