@@ -105,8 +105,22 @@ check_install_log() {
     fi
 }
 
+# The wheels ship auto-install bridges (sale_mrp, website_crm...) whose
+# dependencies are not in the addons path: Odoo marks them "to install" in every
+# new database, cannot load them, and its cron thread then skips the database
+# for ever ("Skipping database ... because of modules to install"). Cancel
+# them, as the Apps screen's "Cancel Install" does.
+cancel_pending_installs() {
+    psql -d "$1" -q -c "UPDATE ir_module_module SET state = 'uninstalled', demo = false
+                         WHERE state = 'to install'" >/dev/null
+}
+
 check_installed() {
-    local db="$1" modules="$2" missing
+    local db="$1" modules="$2" missing pending
+    cancel_pending_installs "$db"
+    pending=$(psql -d "$db" -tA -c "SELECT string_agg(name, ',') FROM ir_module_module
+                                     WHERE state IN ('to install', 'to upgrade', 'to remove')")
+    [ -z "$pending" ] || die "modules left waiting in $db (the crons would skip it): $pending"
     missing=$(psql -d "$db" -tA -v mods="$modules" <<'SQL'
 SELECT string_agg(m, ',') FROM unnest(string_to_array(:'mods', ',')) m
  WHERE m NOT IN (SELECT name FROM ir_module_module WHERE state = 'installed');

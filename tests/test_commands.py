@@ -6,6 +6,7 @@ the developer has running, and the PostgreSQL server that `make test` set up.
 """
 import os
 import subprocess
+import time
 import xmlrpc.client
 
 import psycopg2
@@ -57,6 +58,15 @@ def run_make(target, env):
     return done.stdout
 
 
+def wait_until(predicate, timeout, step=2):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
 def test_make_demo_then_stop(demo_env):
     url = "http://127.0.0.1:%s" % demo_env["ODOO_PORT"]
     first = run_make("demo", demo_env)
@@ -67,6 +77,16 @@ def test_make_demo_then_stop(demo_env):
     numbers = [l["phone_number"] for l in admin.call(
         "telecom.line", "search_read", [["site_id.code", "=", "SITE_SW1"]], fields=["phone_number"])]
     assert {"+33700000090", "+33700000091", "+33700000092", "+33700000093"} <= set(numbers)
+
+    # No module waits to be installed (Odoo's cron thread would skip the
+    # database for ever), and the scheduled actions run by themselves: the
+    # push cron's next call moves with nobody triggering it.
+    assert admin.call("ir.module.module", "search_count", [
+        ["state", "in", ["to install", "to upgrade", "to remove"]]]) == 0
+    cron = admin.call("ir.model.data", "xmlid_to_res_id", "telecom_snaic_cfast.ir_cron_sync_push")
+    first_call = admin.call("ir.cron", "read", [cron], ["nextcall"])[0]["nextcall"]
+    assert wait_until(lambda: admin.call("ir.cron", "read", [cron], ["nextcall"])[0][
+        "nextcall"] != first_call, timeout=200), "the push cron never ran in the demo"
 
     second = run_make("demo", demo_env)
     assert "Installing" not in second and "Updating" not in second, second

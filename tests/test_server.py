@@ -66,3 +66,11 @@ def test_demo_users_of_each_group_log_in(rpc):
         user = rpc(login, login)
         count = user.call("telecom.line", "search_count", [["phone_number", "in", SEED_NUMBERS]])
         assert count == 4, login
+
+
+def test_no_module_waits_to_install(rpc):
+    """The wheels' auto-install bridges without their dependencies would stay
+    "to install", and Odoo's cron thread would skip the database for ever."""
+    admin = rpc("admin", "admin")
+    assert admin.call("ir.module.module", "search_read", [
+        ["state", "in", ["to install", "to upgrade", "to remove"]]], fields=["name"]) == []
