@@ -95,6 +95,7 @@ class SnaicSpec(object):
     error_codes = {"bad_request": "bad_request", "validation": "validation_error",
                    "line_not_found": "line_not_found", "not_found": "not_found",
                    "key_reused": "idempotency_key_reused", "duplicate_reference": "duplicate_reference",
+                   "key_in_flight": "idempotency_key_in_use",
                    "unauthorized": "unauthorized", "forbidden": "forbidden",
                    "rate_limited": "rate_limited", "unavailable": "service_unavailable"}
 
@@ -176,6 +177,7 @@ class CfastSpec(object):
     error_codes = {"bad_request": "BAD_REQUEST", "validation": "VALIDATION_FAILED",
                    "line_not_found": "LINE_NOT_FOUND", "not_found": "NOT_FOUND",
                    "key_reused": "IDEMPOTENCY_CONFLICT", "duplicate_reference": "DUPLICATE_EXTERNAL_REFERENCE",
+                   "key_in_flight": "IDEMPOTENCY_KEY_IN_USE",
                    "unauthorized": "UNAUTHORIZED", "forbidden": "FORBIDDEN",
                    "rate_limited": "RATE_LIMITED", "unavailable": "SERVICE_UNAVAILABLE"}
 
@@ -274,6 +276,7 @@ class SystemState(object):
             self.applied = []     # records, in order
             self.by_reference = {}
             self.keys = {}        # idempotency key -> (fingerprint, status, payload)
+            self.in_flight = set()  # keys of the applies being answered now
             self.option_counter = 0
             self.auto_counter = 0
             self.stats = {"requests": {}, "faults": {}, "statuses": {}, "replays": 0}
@@ -620,6 +623,26 @@ class Handler(BaseHTTPRequestHandler):
             self._send_error(failure)
 
     def _api(self, operation, groups, query, raw):
+        key = self.headers.get("Idempotency-Key") if operation == "apply" else None
+        if not key:
+            return self._answer(operation, groups, query, raw)
+        # Like the payment APIs: a second call with a key whose first call is
+        # still being processed gets 409 at once, it does not wait for it.
+        state = self.server.state
+        with state.lock:
+            if key in state.in_flight:
+                state.count("requests", operation)
+                state.count("statuses", "409 in flight")
+                raise ApiFailure(409, "key_in_flight", "a request with Idempotency-Key %s is still "
+                                 "being processed; try again later" % key)
+            state.in_flight.add(key)
+        try:
+            return self._answer(operation, groups, query, raw)
+        finally:
+            with state.lock:
+                state.in_flight.discard(key)
+
+    def _answer(self, operation, groups, query, raw):
         state = self.server.state
         state.count("requests", operation)
         faults = state.faults
@@ -636,8 +659,14 @@ class Handler(BaseHTTPRequestHandler):
             self._fault_before(fault, retry_after)
             return
         if operation == "apply":
-            status, payload, replayed = state.apply(unquote(groups["line"]),
-                                                     self.headers.get("Idempotency-Key"), raw)
+            try:
+                status, payload, replayed = state.apply(unquote(groups["line"]),
+                                                         self.headers.get("Idempotency-Key"), raw)
+            finally:
+                # Applied (or refused): from now on the key replays its answer,
+                # even while this answer is still on its way.
+                with state.lock:
+                    state.in_flight.discard(self.headers.get("Idempotency-Key"))
             headers = {"Idempotent-Replayed": "true"} if replayed else {}
         elif operation == "ping":
             status, payload, headers = 200, state.spec.render_ping(), {}

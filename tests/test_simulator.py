@@ -253,21 +253,32 @@ def test_keep_alive_serves_several_requests_on_one_connection(sim):
         conn.close()
 
 
-def test_concurrent_requests_with_one_key_apply_once(sim):
-    """Two workers racing with the same key: one application, the same answer for all."""
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_concurrent_requests_with_one_key_apply_once(sim, system):
+    """Workers racing with the same key: while the first call is answered,
+    the others get 409 "key in use" at once (they never wait for it, so a
+    client must not rely on the system to serialise them); one application;
+    once answered, the key replays the first answer."""
+    sim.faults(system, latency_ms=400)
     results = []
 
     def worker():
-        results.append(apply(sim, "snaic", "key-race"))
+        results.append(apply(sim, system, "key-race"))
 
     threads = [threading.Thread(target=worker) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(10)
-    assert [r.status_code for r in results] == [201] * 8
-    assert len(set(r.content for r in results)) == 1
-    assert len(applied(sim, "snaic")) == 1
+    statuses = sorted(r.status_code for r in results)
+    assert statuses == [201] + [409] * 7, statuses
+    in_use = {"snaic": "idempotency_key_in_use", "cfast": "IDEMPOTENCY_KEY_IN_USE"}[system]
+    assert {r.json()["error"]["code"] for r in results if r.status_code == 409} == {in_use}
+    assert len(applied(sim, system)) == 1
+    first = [r for r in results if r.status_code == 201][0]
+    again = apply(sim, system, "key-race")
+    assert (again.status_code, again.content) == (201, first.content)
+    assert len(applied(sim, system)) == 1
 
 
 # ---------------------------------------------------------------------------

@@ -165,6 +165,8 @@ class BaseClient(object):
 
     system = "REMOTE"
     ping_path = "/"
+    # Error codes of a 409 to an apply whose key an earlier call still holds.
+    in_flight_codes = ()
 
     def __init__(self, base_url, token, timeout_connect=DEFAULT_TIMEOUT_CONNECT,
                  timeout_read=DEFAULT_TIMEOUT_READ, pool_size=DEFAULT_POOL_SIZE, session=None):
@@ -333,6 +335,12 @@ class BaseClient(object):
             tail = ": try again later" if interactive else "; will be retried"
             raise RetryableError("%s %s on %s%s%s." % (system, what, operation, tail, wait),
                                  system=system, status=status, code=code, retry_after=retry_after)
+        if status == 409 and unsafe and code in self.in_flight_codes:
+            # Another call with the same key is being answered: it may apply.
+            raise UnknownOutcomeError(
+                "%s is still applying an earlier call with the same key for %s; it will be "
+                "checked by reference before any resend." % (system, operation),
+                system=system, status=status, code=code)
         if 300 <= status < 400:
             raise ConfigurationError(
                 "%s redirected %s to %s (HTTP %s): check the URL of the %s connection (http or https?)."

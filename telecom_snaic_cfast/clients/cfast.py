@@ -19,6 +19,7 @@ class CfastClient(BaseClient):
 
     system = "CFAST"
     ping_path = "/rest/v2/whoami"
+    in_flight_codes = ("IDEMPOTENCY_KEY_IN_USE",)
 
     def find_line(self, phone_e164):
         """CFAST ID of the line with this E.164 number, or None when CFAST does not know it."""

@@ -16,6 +16,7 @@ class SnaicClient(BaseClient):
 
     system = "SNAIC"
     ping_path = "/api/v1/ping"
+    in_flight_codes = ("idempotency_key_in_use",)
 
     def find_line(self, phone_e164):
         """SNAIC ID of the line with this E.164 number, or None when SNAIC does not know it."""

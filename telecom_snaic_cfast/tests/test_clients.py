@@ -224,6 +224,16 @@ class ClientCases(object):
             self.assertIn(self.client.system, str(error))
             self.assert_no_token(error)
 
+    def test_409_key_in_use_is_an_unknown_outcome(self):
+        """An earlier call with the same key is still being answered: it may
+        apply, so the outcome is read back, never called a failure."""
+        code = self.client.in_flight_codes[0]
+        self.mock.add(responses.POST, self.apply_url(self.line_id), status=409,
+                      json=self.error_body(code, "still processing"))
+        with self.assertRaises(UnknownOutcomeError) as caught:
+            self.apply()
+        self.assertEqual((caught.exception.status, caught.exception.code), (409, code))
+
     def test_401_and_403_are_configuration_errors_without_the_token(self):
         for status in (401, 403):
             self.mock.add(responses.POST, self.apply_url(self.line_id), status=status,
