@@ -36,7 +36,6 @@ class TelecomParc(models.Model):
     )
     site_id = fields.Many2one(
         comodel_name="telecom.site",
-        string="Site",
         required=True,
         ondelete="restrict",
         index=True,
@@ -51,15 +50,13 @@ class TelecomParc(models.Model):
     )
     partner_operator_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Partner Operator",
         required=True,
         ondelete="restrict",
         domain=[("telecom_is_partner_operator", "=", True)],
     )
     line_ids = fields.One2many(
         comodel_name="telecom.line", inverse_name="parc_id", string="Lines")
-    line_count = fields.Integer(
-        string="Line Count", compute="_compute_line_count")
+    line_count = fields.Integer(compute="_compute_line_count")
     company_id = fields.Many2one(
         related="site_id.company_id", string="Company", store=True,
         readonly=True, index=True)

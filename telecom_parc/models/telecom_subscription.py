@@ -14,7 +14,6 @@ class TelecomSubscription(models.Model):
     name = fields.Char(required=True, translate=False)
     operator_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Operator",
         domain=[("telecom_is_partner_operator", "=", True)],
         ondelete="restrict",
     )
@@ -26,7 +25,6 @@ class TelecomSubscription(models.Model):
              "(voice only): see 'Has Data Allowance'.",
     )
     has_data_allowance = fields.Boolean(
-        string="Has Data Allowance",
         compute="_compute_has_data_allowance",
         store=True,
         help="Unchecked when the data allowance is 0: the subscription "
@@ -35,13 +33,11 @@ class TelecomSubscription(models.Model):
     monthly_price = fields.Monetary(currency_field="currency_id")
     currency_id = fields.Many2one(
         comodel_name="res.currency",
-        string="Currency",
         required=True,
         default=lambda self: self.env.user.company_id.currency_id,
     )
     company_id = fields.Many2one(
         comodel_name="res.company",
-        string="Company",
         help="Leave empty to share the subscription between companies.",
     )
     active = fields.Boolean(default=True)

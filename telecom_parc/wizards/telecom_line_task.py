@@ -18,7 +18,6 @@ class TelecomLineTask(models.TransientModel):
     )
     activity_type_id = fields.Many2one(
         comodel_name="mail.activity.type",
-        string="Activity Type",
         required=True,
         default=lambda self: self.env.ref(
             "mail.mail_activity_data_todo", raise_if_not_found=False),

@@ -20,54 +20,39 @@ class TelecomOneOffReport(models.Model):
     _order = "date desc, id desc"
 
     date = fields.Date(
-        string="Date",
         readonly=True,
         help="Activation date of the deployment (the MAJ date), else its "
              "planned date, else its creation date.")
     deployment_id = fields.Many2one(
-        comodel_name="telecom.deployment", string="Deployment",
-        readonly=True)
+        comodel_name="telecom.deployment", readonly=True)
     state = fields.Selection(
         selection=DEPLOYMENT_STATES, string="Status", readonly=True)
-    category = fields.Selection(
-        selection=CATEGORIES, string="Category", readonly=True)
+    category = fields.Selection(selection=CATEGORIES, readonly=True)
     update_id = fields.Many2one(
         comodel_name="telecom.line.update", string="MAJ", readonly=True)
-    line_id = fields.Many2one(
-        comodel_name="telecom.line", string="Line", readonly=True)
-    site_id = fields.Many2one(
-        comodel_name="telecom.site", string="Site", readonly=True)
-    parc_id = fields.Many2one(
-        comodel_name="telecom.parc", string="Parc", readonly=True)
-    service_type = fields.Selection(
-        selection=SERVICE_TYPES, string="Service Type", readonly=True)
+    line_id = fields.Many2one(comodel_name="telecom.line", readonly=True)
+    site_id = fields.Many2one(comodel_name="telecom.site", readonly=True)
+    parc_id = fields.Many2one(comodel_name="telecom.parc", readonly=True)
+    service_type = fields.Selection(selection=SERVICE_TYPES, readonly=True)
     partner_id = fields.Many2one(
         comodel_name="res.partner", string="Customer", readonly=True)
     partner_operator_id = fields.Many2one(
-        comodel_name="res.partner", string="Partner Operator",
-        readonly=True)
+        comodel_name="res.partner", readonly=True)
     collection_operator_id = fields.Many2one(
-        comodel_name="res.partner", string="Collection Operator",
-        readonly=True)
+        comodel_name="res.partner", readonly=True)
     subscription_id = fields.Many2one(
-        comodel_name="telecom.subscription", string="Subscription",
-        readonly=True)
+        comodel_name="telecom.subscription", readonly=True)
     product_id = fields.Many2one(
         comodel_name="product.product", string="One-off Option",
         readonly=True)
-    option_kind = fields.Selection(
-        selection=OPTION_KINDS, string="Option Kind", readonly=True)
-    quantity = fields.Float(
-        string="Quantity", digits=(16, 2), readonly=True)
+    option_kind = fields.Selection(selection=OPTION_KINDS, readonly=True)
+    quantity = fields.Float(digits=(16, 2), readonly=True)
     price_unit = fields.Monetary(
         string="Unit Price", currency_field="currency_id", readonly=True,
         group_operator="avg")
-    amount = fields.Monetary(
-        string="Amount", currency_field="currency_id", readonly=True)
-    company_id = fields.Many2one(
-        comodel_name="res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one(
-        comodel_name="res.currency", string="Currency", readonly=True)
+    amount = fields.Monetary(currency_field="currency_id", readonly=True)
+    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
+    currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
 
     @api.model_cr
     def init(self):

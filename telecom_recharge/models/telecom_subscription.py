@@ -8,7 +8,6 @@ class TelecomSubscription(models.Model):
 
     collection_operator_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Collection Operator",
         domain=[("telecom_is_collection_operator", "=", True)],
         ondelete="restrict",
         help="The operator whose network carries the lines of this "

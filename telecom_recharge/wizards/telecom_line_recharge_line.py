@@ -13,26 +13,21 @@ class TelecomLineRechargeLine(models.TransientModel):
 
     wizard_id = fields.Many2one(
         comodel_name="telecom.line.recharge",
-        string="Wizard",
         required=True,
         ondelete="cascade",
     )
-    line_id = fields.Many2one(
-        comodel_name="telecom.line", string="Line", readonly=True)
+    line_id = fields.Many2one(comodel_name="telecom.line", readonly=True)
     subscription_id = fields.Many2one(
-        comodel_name="telecom.subscription", string="Subscription",
-        readonly=True)
+        comodel_name="telecom.subscription", readonly=True)
     allowance_gb = fields.Float(
         string="Allowance (GB)", digits=(16, 2), readonly=True)
     product_id = fields.Many2one(
         comodel_name="product.product", string="One-off Option",
         readonly=True)
-    quantity = fields.Float(
-        string="Quantity", digits=(16, 2), readonly=True)
+    quantity = fields.Float(digits=(16, 2), readonly=True)
     price_unit = fields.Monetary(
         string="Unit Price", currency_field="currency_id", readonly=True)
-    amount = fields.Monetary(
-        string="Amount", currency_field="currency_id", readonly=True)
+    amount = fields.Monetary(currency_field="currency_id", readonly=True)
     currency_id = fields.Many2one(
         related="wizard_id.currency_id", string="Currency", readonly=True)
     problem = fields.Char(string="To Fix", readonly=True)

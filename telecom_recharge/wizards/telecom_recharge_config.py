@@ -15,7 +15,6 @@ class TelecomRechargeConfig(models.TransientModel):
 
     company_id = fields.Many2one(
         comodel_name="res.company",
-        string="Company",
         required=True,
         readonly=True,
         default=lambda self: self.env.user.company_id,
