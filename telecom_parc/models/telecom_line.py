@@ -33,7 +33,6 @@ class TelecomLine(models.Model):
              "national format (e.g. 0700000090).",
     )
     phone_number = fields.Char(
-        string="Phone Number",
         required=True,
         index=True,
         track_visibility="onchange",
@@ -52,20 +51,16 @@ class TelecomLine(models.Model):
         search="_search_phone_search",
         help="Search a line by its number typed in any format.",
     )
-    user_name = fields.Char(
-        string="User Name", track_visibility="onchange")
-    customer_account = fields.Char(
-        string="Customer Account", track_visibility="onchange")
+    user_name = fields.Char(track_visibility="onchange")
+    customer_account = fields.Char(track_visibility="onchange")
     subscription_id = fields.Many2one(
         comodel_name="telecom.subscription",
-        string="Subscription",
         ondelete="restrict",
         index=True,
         track_visibility="onchange",
     )
     parc_id = fields.Many2one(
         comodel_name="telecom.parc",
-        string="Parc",
         required=True,
         ondelete="restrict",
         index=True,
@@ -206,13 +201,15 @@ class TelecomLine(models.Model):
                 "line, or correct the number.") % (
                     phone_tools.to_national(phone_number) or phone_number)
         return _(
-            "The phone number %s is already used by the active line \"%s\" "
-            "(site %s, parc %s). A number can be used by one active line "
-            "only: archive or delete that line first, or correct the "
-            "number.") % (
-                phone_tools.to_national(phone_number) or phone_number,
-                duplicate.name, duplicate.site_id.code or "",
-                duplicate.parc_id.name or "")
+            "The phone number %(number)s is already used by the active line "
+            "\"%(line)s\" (site %(site)s, parc %(parc)s). A number can be "
+            "used by one active line only: archive or delete that line "
+            "first, or correct the number.") % {
+                "number": (phone_tools.to_national(phone_number) or
+                           phone_number),
+                "line": duplicate.name,
+                "site": duplicate.site_id.code or "",
+                "parc": duplicate.parc_id.name or ""}
 
     @api.model
     def _telecom_prepare_vals(self, vals):
@@ -285,10 +282,12 @@ class TelecomLine(models.Model):
             reasons = line._telecom_history_reasons()
             if reasons:
                 raise UserError(_(
-                    "The line \"%s\" cannot be deleted because %s. Archive "
-                    "it instead (Action > Delete Lines archives the lines "
-                    "that have a history), so that its history is kept.") % (
-                        line.name, "; ".join(reasons)))
+                    "The line \"%(line)s\" cannot be deleted because "
+                    "%(reasons)s. Archive it instead (Action > Delete Lines "
+                    "archives the lines that have a history), so that its "
+                    "history is kept.") % {
+                        "line": line.name,
+                        "reasons": "; ".join(reasons)})
         return super(TelecomLine, self).unlink()
 
     @api.multi
@@ -307,10 +306,12 @@ class TelecomLine(models.Model):
             key = (number, company.id)
             if key in seen:
                 raise ValidationError(_(
-                    "The lines \"%s\" and \"%s\" would both use the phone "
-                    "number %s. Give each active line its own number.") % (
-                        seen[key].name, line.name,
-                        phone_tools.to_national(number) or number))
+                    "The lines \"%(line)s\" and \"%(other_line)s\" would "
+                    "both use the phone number %(number)s. Give each active "
+                    "line its own number.") % {
+                        "line": seen[key].name,
+                        "other_line": line.name,
+                        "number": phone_tools.to_national(number) or number})
             seen[key] = line
             duplicate = self._telecom_find_active_duplicate(
                 number, company, exclude=self)

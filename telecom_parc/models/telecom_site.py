@@ -29,7 +29,6 @@ class TelecomSite(models.Model):
     )
     company_id = fields.Many2one(
         comodel_name="res.company",
-        string="Company",
         required=True,
         index=True,
         default=lambda self: self.env["res.company"]._company_default_get(
@@ -39,8 +38,7 @@ class TelecomSite(models.Model):
         comodel_name="telecom.parc", inverse_name="site_id", string="Parcs")
     line_ids = fields.One2many(
         comodel_name="telecom.line", inverse_name="site_id", string="Lines")
-    line_count = fields.Integer(
-        string="Line Count", compute="_compute_line_count")
+    line_count = fields.Integer(compute="_compute_line_count")
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
@@ -91,10 +89,12 @@ class TelecomSite(models.Model):
             other = self._telecom_find_same_code(vals["code"], company)
             if other:
                 raise ValidationError(_(
-                    "The site code \"%s\" is already used by the site "
-                    "\"%s\" of the company %s. Choose another code or add "
-                    "the lines to that site.") % (
-                        vals["code"], other.name, company.name))
+                    "The site code \"%(code)s\" is already used by the site "
+                    "\"%(site)s\" of the company %(company)s. Choose "
+                    "another code or add the lines to that site.") % {
+                        "code": vals["code"],
+                        "site": other.name,
+                        "company": company.name})
         return super(TelecomSite, self).create(vals)
 
     @api.multi
@@ -119,9 +119,12 @@ class TelecomSite(models.Model):
                 other = self._telecom_find_same_code(code, company, site)
                 if other:
                     raise ValidationError(_(
-                        "The site code \"%s\" is already used by the site "
-                        "\"%s\" of the company %s. Choose another code.") % (
-                            code, other.name, company.name))
+                        "The site code \"%(code)s\" is already used by the "
+                        "site \"%(site)s\" of the company %(company)s. "
+                        "Choose another code.") % {
+                            "code": code,
+                            "site": other.name,
+                            "company": company.name})
         res = super(TelecomSite, self).write(vals)
         if "company_id" in vals:
             check_still_writable(self)

@@ -97,10 +97,12 @@ def check_vals(model, vals):
         bad.append(field.get_description(model.env)["string"])
     if bad:
         raise ValidationError(_(
-            "%s: the value given for %s cannot be stored: send a value of the "
-            "field's type (an existing record's id, one of the choices, a date "
-            "YYYY-MM-DD, a finite number, a text without NUL character).") % (
-                model._description, ", ".join('"%s"' % label for label in bad)))
+            "%(model)s: the value given for %(fields)s cannot be stored: "
+            "send a value of the field's type (an existing record's id, one "
+            "of the choices, a date YYYY-MM-DD, a finite number, a text "
+            "without NUL character).") % {
+                "model": model._description,
+                "fields": ", ".join('"%s"' % label for label in bad)})
     return vals
 
 

@@ -26,7 +26,6 @@ class TelecomLineAdd(models.TransientModel):
 
     company_id = fields.Many2one(
         comodel_name="res.company",
-        string="Company",
         required=True,
         default=lambda self: self.env.user.company_id,
         help="Company of a new site.",
@@ -61,7 +60,6 @@ class TelecomLineAdd(models.TransientModel):
     )
     subscription_id = fields.Many2one(
         comodel_name="telecom.subscription",
-        string="Subscription",
         help="Subscription given to every added line (optional).",
     )
     date_activation = fields.Date(
@@ -144,10 +142,11 @@ class TelecomLineAdd(models.TransientModel):
                     self.site_code.strip(), self.company_id)
                 if other:
                     errors.append(_(
-                        "The site code \"%s\" is already used by the site "
-                        "\"%s\": choose it as existing site or give the new "
-                        "site another code.") % (
-                            self.site_code.strip(), other.name))
+                        "The site code \"%(code)s\" is already used by the "
+                        "site \"%(site)s\": choose it as existing site or "
+                        "give the new site another code.") % {
+                            "code": self.site_code.strip(),
+                            "site": other.name})
         if self.parc_mode == "existing":
             if self.site_mode == "new":
                 errors.append(_(
@@ -158,11 +157,12 @@ class TelecomLineAdd(models.TransientModel):
                     "and fill its service type and partner operator."))
             elif self.site_id and self.parc_id.site_id != self.site_id:
                 errors.append(_(
-                    "The parc \"%s\" belongs to the site \"%s\", not to "
-                    "\"%s\": choose a parc of the site.") % (
-                        self.parc_id.display_name,
-                        self.parc_id.site_id.display_name,
-                        self.site_id.display_name))
+                    "The parc \"%(parc)s\" belongs to the site "
+                    "\"%(parc_site)s\", not to \"%(site)s\": choose a parc "
+                    "of the site.") % {
+                        "parc": self.parc_id.display_name,
+                        "parc_site": self.parc_id.site_id.display_name,
+                        "site": self.site_id.display_name})
         else:
             if not self.parc_service_type:
                 errors.append(_("Choose the service type of the new parc."))
@@ -229,9 +229,10 @@ class TelecomLineAdd(models.TransientModel):
                 if duplicate:
                     errors.append((number, text, _(
                         "the number is already used by the active line "
-                        "\"%s\" (site %s, parc %s)") % (
-                            duplicate.name, duplicate.site_id.code,
-                            duplicate.parc_id.name)))
+                        "\"%(line)s\" (site %(site)s, parc %(parc)s)") % {
+                            "line": duplicate.name,
+                            "site": duplicate.site_id.code,
+                            "parc": duplicate.parc_id.name}))
                     rows.remove((number, text, values))
         errors.sort()
         return rows, errors
@@ -261,8 +262,10 @@ class TelecomLineAdd(models.TransientModel):
             message += ["- %s" % error for error in setup_errors]
             # _() looks for the language in its caller's frame: translate
             # outside the comprehension.
-            row_template = _("- Row %d \"%s\": %s")
-            message += [row_template % error for error in row_errors]
+            row_template = _("- Row %(row)d \"%(text)s\": %(error)s")
+            message += [row_template % {"row": row, "text": text,
+                                        "error": error}
+                        for row, text, error in row_errors]
             raise UserError("\n".join(message))
 
         site = self.site_id

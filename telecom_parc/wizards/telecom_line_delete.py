@@ -39,9 +39,10 @@ class TelecomLineDelete(models.TransientModel):
             with_history = wizard.line_ids.filtered(
                 lambda line: line._telecom_has_history())
             wizard.preview = _(
-                "%d line(s) will be deleted. %d line(s) have a history and "
-                "will be archived instead.") % (
-                    len(wizard.line_ids - with_history), len(with_history))
+                "%(deleted)d line(s) will be deleted. %(archived)d line(s) "
+                "have a history and will be archived instead.") % {
+                    "deleted": len(wizard.line_ids - with_history),
+                    "archived": len(with_history)}
 
     @api.multi
     def action_confirm(self):
@@ -69,16 +70,18 @@ class TelecomLineDelete(models.TransientModel):
 
         message = []
         if deleted_names:
-            message.append(_("%d line(s) deleted: %s.") % (
-                len(deleted_names), ", ".join(deleted_names)))
+            message.append(_("%(count)d line(s) deleted: %(lines)s.") % {
+                "count": len(deleted_names),
+                "lines": ", ".join(deleted_names)})
         if archived:
             message.append(_(
                 "%d line(s) archived instead of deleted, because their "
                 "history must be kept (find them with the \"Archived\" "
                 "filter):") % len(archived))
             for name, line_reasons in archived:
-                message.append(_("- %s: %s.") % (name, "; ".join(
-                    line_reasons)))
+                message.append(_("- %(line)s: %(reasons)s.") % {
+                    "line": name,
+                    "reasons": "; ".join(line_reasons)})
         self.write({
             "state": "done",
             "deleted_count": len(deleted_names),

@@ -48,9 +48,10 @@ class TelecomWizardMixin(models.AbstractModel):
             return
         group = self.env.ref(self._telecom_wizard_group)
         raise AccessError(_(
-            "Only the members of the group \"%s\" can use \"%s\". Ask an "
-            "administrator for access.") % (group.full_name,
-                                            self._description))
+            "Only the members of the group \"%(group)s\" can use "
+            "\"%(wizard)s\". Ask an administrator for access.") % {
+                "group": group.full_name,
+                "wizard": self._description})
 
     @api.model
     def _telecom_check_wizard_values(self, vals):

@@ -71,8 +71,9 @@ class ProductTemplate(models.Model):
         low = format_gb(self.telecom_min_allowance_gb)
         if not self.telecom_max_allowance_gb:
             return _("%s GB or more") % low
-        return _("from %s GB to less than %s GB") % (
-            low, format_gb(self.telecom_max_allowance_gb))
+        return _("from %(min)s GB to less than %(max)s GB") % {
+            "min": low,
+            "max": format_gb(self.telecom_max_allowance_gb)}
 
     @api.multi
     def _telecom_max_bound(self):
@@ -104,12 +105,12 @@ class ProductTemplate(models.Model):
                     template.telecom_max_allowance_gb <= \
                     template.telecom_min_allowance_gb:
                 raise ValidationError(_(
-                    "The maximum subscription allowance of \"%s\" (%s GB) "
-                    "must be above its minimum (%s GB), or 0 for no upper "
-                    "bound.") % (
-                        template.name,
-                        format_gb(template.telecom_max_allowance_gb),
-                        format_gb(template.telecom_min_allowance_gb)))
+                    "The maximum subscription allowance of \"%(option)s\" "
+                    "(%(max)s GB) must be above its minimum (%(min)s GB), "
+                    "or 0 for no upper bound.") % {
+                        "option": template.name,
+                        "max": format_gb(template.telecom_max_allowance_gb),
+                        "min": format_gb(template.telecom_min_allowance_gb)})
 
     @api.constrains("telecom_is_one_off", "telecom_option_kind",
                     "telecom_min_allowance_gb", "telecom_max_allowance_gb",
@@ -144,27 +145,35 @@ class ProductTemplate(models.Model):
                 low_max = low._telecom_max_bound()
                 if low_max > high.telecom_min_allowance_gb:
                     raise ValidationError(_(
-                        "The one-off options \"%s\" (%s) and \"%s\" (%s) "
-                        "overlap: a subscription allowance from %s GB "
-                        "would match both. Change the subscription "
-                        "allowance range of one of them so that one ends "
-                        "where the other starts.") % (
-                            low.name, low._telecom_range_text(),
-                            high.name, high._telecom_range_text(),
-                            format_gb(high.telecom_min_allowance_gb)))
+                        "The one-off options \"%(first)s\" "
+                        "(%(first_range)s) and \"%(second)s\" "
+                        "(%(second_range)s) overlap: a subscription "
+                        "allowance from %(allowance)s GB would match both. "
+                        "Change the subscription allowance range of one of "
+                        "them so that one ends where the other starts.") % {
+                            "first": low.name,
+                            "first_range": low._telecom_range_text(),
+                            "second": high.name,
+                            "second_range": high._telecom_range_text(),
+                            "allowance": format_gb(
+                                high.telecom_min_allowance_gb)})
                 if low_max < high.telecom_min_allowance_gb:
                     raise ValidationError(_(
-                        "There is a gap between the one-off options \"%s\" "
-                        "(%s) and \"%s\" (%s): a subscription allowance "
-                        "from %s GB to less than %s GB would match no "
-                        "option. Set the maximum allowance of \"%s\" or "
-                        "the minimum allowance of \"%s\" so that one ends "
-                        "where the other starts.") % (
-                            low.name, low._telecom_range_text(),
-                            high.name, high._telecom_range_text(),
-                            format_gb(low_max),
-                            format_gb(high.telecom_min_allowance_gb),
-                            low.name, high.name))
+                        "There is a gap between the one-off options "
+                        "\"%(first)s\" (%(first_range)s) and \"%(second)s\" "
+                        "(%(second_range)s): a subscription allowance from "
+                        "%(gap_from)s GB to less than %(gap_to)s GB would "
+                        "match no option. Set the maximum allowance of "
+                        "\"%(first)s\" or the minimum allowance of "
+                        "\"%(second)s\" so that one ends where the other "
+                        "starts.") % {
+                            "first": low.name,
+                            "first_range": low._telecom_range_text(),
+                            "second": high.name,
+                            "second_range": high._telecom_range_text(),
+                            "gap_from": format_gb(low_max),
+                            "gap_to": format_gb(
+                                high.telecom_min_allowance_gb)})
 
     @api.model
     def _telecom_tier_table(self, kind, company):

@@ -88,7 +88,6 @@ class TelecomDeployment(models.Model):
     )
     partner_operator_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Partner Operator",
         required=True,
         ondelete="restrict",
         index=True,
@@ -97,7 +96,6 @@ class TelecomDeployment(models.Model):
     )
     collection_operator_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Collection Operator",
         ondelete="restrict",
         index=True,
         domain=[("telecom_is_collection_operator", "=", True)],
@@ -105,13 +103,11 @@ class TelecomDeployment(models.Model):
     )
     category = fields.Selection(
         selection=CATEGORIES,
-        string="Category",
         required=True,
         default="voice_data",
         track_visibility="onchange",
     )
     framework_agreement = fields.Boolean(
-        string="Framework Agreement",
         help="The deployment is done under a framework agreement with the "
              "customer.",
         track_visibility="onchange",
@@ -121,7 +117,6 @@ class TelecomDeployment(models.Model):
     )
     commitment = fields.Selection(
         selection=COMMITMENTS,
-        string="Commitment",
         help="Commitment period the customer agreed to with this "
              "deployment.",
     )
@@ -134,7 +129,7 @@ class TelecomDeployment(models.Model):
         copy=False,
     )
     line_count = fields.Integer(
-        string="Line Count", compute="_compute_line_count")
+        compute="_compute_line_count")
     option_ids = fields.One2many(
         comodel_name="telecom.deployment.option",
         inverse_name="deployment_id",
@@ -142,7 +137,6 @@ class TelecomDeployment(models.Model):
         copy=True,
     )
     option_count = fields.Integer(
-        string="Option Count",
         compute="_compute_amounts",
         store=True,
     )
@@ -187,7 +181,6 @@ class TelecomDeployment(models.Model):
     note = fields.Text(string="Notes")
     company_id = fields.Many2one(
         comodel_name="res.company",
-        string="Company",
         required=True,
         index=True,
         default=lambda self: self.env["res.company"]._company_default_get(
@@ -229,10 +222,11 @@ class TelecomDeployment(models.Model):
     @api.depends("option_count", "amount_one_off", "currency_id")
     def _compute_option_summary(self):
         for deployment in self:
-            deployment.option_summary = _("%d option(s), %s") % (
-                deployment.option_count,
-                formatLang(self.env, deployment.amount_one_off,
-                           currency_obj=deployment.currency_id))
+            deployment.option_summary = _(
+                "%(count)d option(s), %(amount)s") % {
+                    "count": deployment.option_count,
+                    "amount": formatLang(self.env, deployment.amount_one_off,
+                                         currency_obj=deployment.currency_id)}
 
     @api.multi
     def _compute_line_count(self):
@@ -270,11 +264,12 @@ class TelecomDeployment(models.Model):
                 names.append(_("%d line(s) you do not have access to") %
                              hidden)
             raise ValidationError(_(
-                "The deployment %s belongs to the company %s but the "
-                "line(s) %s belong to another company. Make a "
-                "deployment per company.") % (
-                    deployment.name, deployment.company_id.name,
-                    ", ".join(names)))
+                "The deployment %(deployment)s belongs to the company "
+                "%(company)s but the line(s) %(lines)s belong to another "
+                "company. Make a deployment per company.") % {
+                    "deployment": deployment.name,
+                    "company": deployment.company_id.name,
+                    "lines": ", ".join(names)})
 
     # ------------------------------------------------------------------
     # ORM
@@ -318,10 +313,11 @@ class TelecomDeployment(models.Model):
         refused = self._telecom_transition("unlink")[1]
         if refused:
             raise UserError(_(
-                "The deployment %s is %s: only draft or cancelled "
-                "deployments can be deleted. Cancel it first (a done "
-                "deployment is kept with its MAJ).") % (
-                    refused[0].name, refused[0]._telecom_state_label()))
+                "The deployment %(deployment)s is %(state)s: only draft or "
+                "cancelled deployments can be deleted. Cancel it first (a "
+                "done deployment is kept with its MAJ).") % {
+                    "deployment": refused[0].name,
+                    "state": refused[0]._telecom_state_label()})
         return super(TelecomDeployment, self).unlink()
 
     @api.model
@@ -413,9 +409,10 @@ class TelecomDeployment(models.Model):
         todo, refused = self._telecom_transition("action_confirm")
         if refused:
             raise UserError(_(
-                "The deployment %s is %s: only a draft deployment can "
-                "be confirmed.") % (refused[0].name,
-                                    refused[0]._telecom_state_label()))
+                "The deployment %(deployment)s is %(state)s: only a draft "
+                "deployment can be confirmed.") % {
+                    "deployment": refused[0].name,
+                    "state": refused[0]._telecom_state_label()})
         for deployment in todo:
             if not deployment.line_ids:
                 raise UserError(_(
@@ -446,9 +443,11 @@ class TelecomDeployment(models.Model):
                     self.env)["string"])
             if missing:
                 errors.append(_(
-                    "The deployment %s cannot be done without its dates: "
-                    "fill in %s.") % (deployment.name, _(" and ").join(
-                        "\"%s\"" % label for label in missing)))
+                    "The deployment %(deployment)s cannot be done without "
+                    "its dates: fill in %(fields)s.") % {
+                        "deployment": deployment.name,
+                        "fields": _(" and ").join(
+                            "\"%s\"" % label for label in missing)})
             if not deployment.line_ids:
                 errors.append(_(
                     "The deployment %s has no line. Add the lines it is "
@@ -540,13 +539,16 @@ class TelecomDeployment(models.Model):
     def _telecom_update_info(self):
         """Return the "MAJ info" text of the MAJ made by this deployment."""
         self.ensure_one()
-        return _("%s (%s): installation finished on %s, activated on "
-                 "%s.") % (
-            self.name,
-            dict(self._fields["category"]._description_selection(
-                self.env)).get(self.category),
-            format_date(self.env, self.date_installed),
-            format_date(self.env, self.date_activation))
+        return _("%(deployment)s (%(category)s): installation finished on "
+                 "%(date_installed)s, activated on %(date_activation)s.") % {
+                     "deployment": self.name,
+                     "category": dict(self._fields[
+                         "category"]._description_selection(
+                             self.env)).get(self.category),
+                     "date_installed": format_date(self.env,
+                                                   self.date_installed),
+                     "date_activation": format_date(self.env,
+                                                    self.date_activation)}
 
     @api.multi
     def _telecom_prepare_update_vals(self, line, info=None):

@@ -21,14 +21,12 @@ class TelecomDeploymentOption(models.Model):
     sequence = fields.Integer(default=10)
     deployment_id = fields.Many2one(
         comodel_name="telecom.deployment",
-        string="Deployment",
         required=True,
         ondelete="cascade",
         index=True,
     )
     line_id = fields.Many2one(
         comodel_name="telecom.line",
-        string="Line",
         required=True,
         ondelete="restrict",
         index=True,
@@ -41,7 +39,6 @@ class TelecomDeploymentOption(models.Model):
         domain=[("telecom_is_one_off", "=", True)],
     )
     quantity = fields.Float(
-        string="Quantity",
         digits=(16, 2),
         default=1.0,
         required=True,
@@ -61,7 +58,6 @@ class TelecomDeploymentOption(models.Model):
              "price of the product: it is kept when the deployment is done.",
     )
     amount = fields.Monetary(
-        string="Amount",
         compute="_compute_amount",
         store=True,
         currency_field="currency_id",
@@ -101,20 +97,20 @@ class TelecomDeploymentOption(models.Model):
         for option in self:
             if option.quantity <= 0:
                 raise ValidationError(_(
-                    "The quantity of the one-off option \"%s\" of the "
-                    "deployment %s must be above 0.") % (
-                        option.product_id.display_name,
-                        option.deployment_id.name))
+                    "The quantity of the one-off option \"%(option)s\" of the "
+                    "deployment %(deployment)s must be above 0.") % {
+                        "option": option.product_id.display_name,
+                        "deployment": option.deployment_id.name})
 
     @api.constrains("price_unit")
     def _check_price_unit(self):
         for option in self:
             if option.price_unit < 0:
                 raise ValidationError(_(
-                    "The unit price of the one-off option \"%s\" of the "
-                    "deployment %s cannot be negative.") % (
-                        option.product_id.display_name,
-                        option.deployment_id.name))
+                    "The unit price of the one-off option \"%(option)s\" of "
+                    "the deployment %(deployment)s cannot be negative.") % {
+                        "option": option.product_id.display_name,
+                        "deployment": option.deployment_id.name})
 
     @api.constrains("product_id")
     def _check_product_id(self):
@@ -149,12 +145,14 @@ class TelecomDeploymentOption(models.Model):
             tier = Template._telecom_find_tier(table, allowance)
             if tier and tier != product:
                 raise ValidationError(_(
-                    "The line %s has a %s GB subscription: its data top-up "
-                    "is \"%s\", not \"%s\". Choose that option (its price "
-                    "follows the subscription).") % (
-                        option.line_id.name, format_gb(allowance),
-                        tier.display_name,
-                        product.display_name))
+                    "The line %(line)s has a %(allowance)s GB subscription: "
+                    "its data top-up is \"%(tier)s\", not \"%(option)s\". "
+                    "Choose that option (its price follows the "
+                    "subscription).") % {
+                        "line": option.line_id.name,
+                        "allowance": format_gb(allowance),
+                        "tier": tier.display_name,
+                        "option": product.display_name})
 
     @api.model
     def _telecom_price_vals(self, vals, option=None):
@@ -188,11 +186,12 @@ class TelecomDeploymentOption(models.Model):
             vals["price_overridden"] = True
         else:
             raise UserError(_(
-                "The unit price of the one-off option \"%s\" is its list "
-                "price, %s. Only a Telecom Manager can set another price: "
-                "ask one, or leave the list price.") % (
-                    product.display_name,
-                    formatLang(self.env, list_price, currency_obj=currency)))
+                "The unit price of the one-off option \"%(option)s\" is its "
+                "list price, %(list_price)s. Only a Telecom Manager can set "
+                "another price: ask one, or leave the list price.") % {
+                    "option": product.display_name,
+                    "list_price": formatLang(self.env, list_price,
+                                             currency_obj=currency)})
         return vals
 
     @api.multi
@@ -202,14 +201,17 @@ class TelecomDeploymentOption(models.Model):
         for option in self.filtered("price_overridden"):
             currency = option.currency_id
             option.deployment_id.message_post(body=_(
-                "Unit price of the one-off option \"%s\" on the line %s set "
-                "to %s by %s (list price %s).") % (
-                    option.product_id.display_name, option.line_id.name,
-                    formatLang(self.env, option.price_unit,
-                               currency_obj=currency),
-                    self.env.user.name,
-                    formatLang(self.env, option.product_id.lst_price,
-                               currency_obj=currency)))
+                "Unit price of the one-off option \"%(option)s\" on the "
+                "line %(line)s set to %(price)s by %(user)s (list price "
+                "%(list_price)s).") % {
+                    "option": option.product_id.display_name,
+                    "line": option.line_id.name,
+                    "price": formatLang(self.env, option.price_unit,
+                                        currency_obj=currency),
+                    "user": self.env.user.name,
+                    "list_price": formatLang(
+                        self.env, option.product_id.lst_price,
+                        currency_obj=currency)})
 
     @api.model
     def create(self, vals):

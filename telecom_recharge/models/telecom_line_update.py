@@ -23,7 +23,6 @@ class TelecomLineUpdate(models.Model):
     )
     line_id = fields.Many2one(
         comodel_name="telecom.line",
-        string="Line",
         required=True,
         ondelete="restrict",
         index=True,
@@ -34,7 +33,6 @@ class TelecomLineUpdate(models.Model):
         readonly=True)
     deployment_id = fields.Many2one(
         comodel_name="telecom.deployment",
-        string="Deployment",
         ondelete="restrict",
         index=True,
         readonly=True,
@@ -53,17 +51,12 @@ class TelecomLineUpdate(models.Model):
     service_type = fields.Selection(
         selection=SERVICE_TYPES, string="Type", readonly=True)
     partner_operator_id = fields.Many2one(
-        comodel_name="res.partner", string="Partner Operator",
-        readonly=True, ondelete="restrict")
+        comodel_name="res.partner", readonly=True, ondelete="restrict")
     collection_operator_id = fields.Many2one(
-        comodel_name="res.partner", string="Collection Operator",
-        readonly=True, ondelete="restrict")
-    category = fields.Selection(
-        selection=CATEGORIES, string="Category", readonly=True)
-    framework_agreement = fields.Boolean(
-        string="Framework Agreement", readonly=True)
-    commitment = fields.Selection(
-        selection=COMMITMENTS, string="Commitment", readonly=True)
+        comodel_name="res.partner", readonly=True, ondelete="restrict")
+    category = fields.Selection(selection=CATEGORIES, readonly=True)
+    framework_agreement = fields.Boolean(readonly=True)
+    commitment = fields.Selection(selection=COMMITMENTS, readonly=True)
     amount_total = fields.Monetary(
         string="Total Amount",
         readonly=True,
@@ -92,7 +85,6 @@ class TelecomLineUpdate(models.Model):
     info = fields.Text(string="MAJ Info", readonly=True)
     company_id = fields.Many2one(
         comodel_name="res.company",
-        string="Company",
         required=True,
         index=True,
         readonly=True,

@@ -21,16 +21,15 @@ class TelecomLineUpdateOption(models.Model):
     name = fields.Char(string="Article", required=True)
     product_id = fields.Many2one(
         comodel_name="product.product",
-        string="Product",
         ondelete="set null",
         help="The product the option was made from; the article name, "
              "code, quantity and amounts are copied and stay as they were.",
     )
     default_code = fields.Char(string="Product Code")
-    quantity = fields.Float(string="Quantity", digits=(16, 2))
+    quantity = fields.Float(digits=(16, 2))
     price_unit = fields.Monetary(
         string="Unit Price", currency_field="currency_id")
-    amount = fields.Monetary(string="Amount", currency_field="currency_id")
+    amount = fields.Monetary(currency_field="currency_id")
     line_id = fields.Many2one(
         related="update_id.line_id", string="Line", store=True,
         readonly=True, index=True)

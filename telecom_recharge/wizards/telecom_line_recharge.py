@@ -41,7 +41,6 @@ class TelecomLineRecharge(models.TransientModel):
     )
     company_id = fields.Many2one(
         comodel_name="res.company",
-        string="Company",
         required=True,
         readonly=True,
         default=lambda self: self.env.user.company_id,
@@ -53,11 +52,9 @@ class TelecomLineRecharge(models.TransientModel):
     preview_ids = fields.One2many(
         comodel_name="telecom.line.recharge.line",
         inverse_name="wizard_id",
-        string="Preview",
         readonly=True,
     )
-    line_count = fields.Integer(
-        string="Line Count", compute="_compute_summary")
+    line_count = fields.Integer(compute="_compute_summary")
     amount_total = fields.Monetary(
         string="Total", compute="_compute_summary",
         currency_field="currency_id")
@@ -100,8 +97,10 @@ class TelecomLineRecharge(models.TransientModel):
                 if not entry["problem"])
             wizard.problems = "\n".join(errors) if errors else False
             wizard.preview_note = _(
-                "The first %d of the %d lines are shown; the total covers "
-                "all of them.") % (PREVIEW_LIMIT, len(entries)) \
+                "The first %(shown)d of the %(total)d lines are shown; the "
+                "total covers all of them.") % {
+                    "shown": PREVIEW_LIMIT,
+                    "total": len(entries)} \
                 if len(entries) > PREVIEW_LIMIT else False
 
     @api.onchange("data_gb", "line_ids")
@@ -155,25 +154,33 @@ class TelecomLineRecharge(models.TransientModel):
         number = self._telecom_parse_data_gb(value)
         if number is None:
             return _(
-                "The top-up value \"%s\" is not a number. Enter a whole "
-                "number of GB from 1 to %d.") % (value, maximum)
+                "The top-up value \"%(value)s\" is not a number. Enter a "
+                "whole number of GB from 1 to %(maximum)d.") % {
+                    "value": value,
+                    "maximum": maximum}
         if number != int(number):
             return _(
-                "The top-up value %s GB is not a whole number. Enter a "
-                "whole number of GB from 1 to %d (e.g. %d).") % (
-                    format_gb(number), maximum, max(1, int(number)))
+                "The top-up value %(value)s GB is not a whole number. Enter "
+                "a whole number of GB from 1 to %(maximum)d (e.g. "
+                "%(example)d).") % {
+                    "value": format_gb(number),
+                    "maximum": maximum,
+                    "example": max(1, int(number))}
         if number < 1:
             return _(
-                "The top-up value must be at least 1 GB (it is %d GB). "
-                "Enter a whole number of GB from 1 to %d.") % (
-                    number, maximum)
+                "The top-up value must be at least 1 GB (it is %(value)d GB). "
+                "Enter a whole number of GB from 1 to %(maximum)d.") % {
+                    "value": number,
+                    "maximum": maximum}
         if number > maximum:
             return _(
-                "The top-up value %d GB is above the maximum of %d GB per "
-                "line set by the administrators. Enter %d GB or less, or "
-                "ask an administrator to raise the maximum (Telecom > "
-                "Configuration > Recharge DATA Settings).") % (
-                    number, maximum, maximum)
+                "The top-up value %(value)d GB is above the maximum of "
+                "%(maximum)d GB per line set by the administrators. Enter "
+                "%(maximum)d GB or less, or ask an administrator to raise "
+                "the maximum (Telecom > Configuration > Recharge DATA "
+                "Settings).") % {
+                    "value": number,
+                    "maximum": maximum}
         return None
 
     @api.model
@@ -228,10 +235,11 @@ class TelecomLineRecharge(models.TransientModel):
             problem = None
             if line.company_id != company:
                 problem = _(
-                    "it belongs to the company %s, not to %s. Switch to "
-                    "the company %s to top it up, or remove it from the "
-                    "selection.") % (line.company_id.name, company.name,
-                                     line.company_id.name)
+                    "it belongs to the company %(line_company)s, not to "
+                    "%(company)s. Switch to the company %(line_company)s to "
+                    "top it up, or remove it from the selection.") % {
+                        "line_company": line.company_id.name,
+                        "company": company.name}
             elif not line.active:
                 problem = _(
                     "it is archived. Restore it or remove it from the "
@@ -254,25 +262,27 @@ class TelecomLineRecharge(models.TransientModel):
                 product = find_tier(table, allowance)
                 if not product:
                     problem = _(
-                        "no Data Top-up one-off option matches the %s GB "
-                        "allowance of its subscription \"%s\". Ask an "
-                        "administrator to add a tier covering %s GB "
-                        "(Telecom > Configuration > One-off Options).") % (
-                            format_gb(allowance), subscription.name,
-                            format_gb(allowance))
+                        "no Data Top-up one-off option matches the "
+                        "%(allowance)s GB allowance of its subscription "
+                        "\"%(subscription)s\". Ask an administrator to add "
+                        "a tier covering %(allowance)s GB (Telecom > "
+                        "Configuration > One-off Options).") % {
+                            "allowance": format_gb(allowance),
+                            "subscription": subscription.name}
                 elif valid_gb and valid_gb % product.telecom_gb_per_unit:
                     problem = _(
-                        "the option \"%s\" is sold by %d GB: enter a "
-                        "multiple of %d GB.") % (
-                            product.name, product.telecom_gb_per_unit,
-                            product.telecom_gb_per_unit)
+                        "the option \"%(option)s\" is sold by %(gb)d GB: "
+                        "enter a multiple of %(gb)d GB.") % {
+                            "option": product.name,
+                            "gb": product.telecom_gb_per_unit}
                     product = None
                 elif valid_gb:
                     quantity = valid_gb / product.telecom_gb_per_unit
                     price_unit = product.lst_price
             if problem:
-                errors.append(_("Line %s: %s") % (
-                    self._telecom_line_label(line), problem))
+                errors.append(_("Line %(line)s: %(problem)s") % {
+                    "line": self._telecom_line_label(line),
+                    "problem": problem})
             entries.append({
                 "line": line,
                 "subscription": subscription,

@@ -71,7 +71,7 @@ class TelecomApiBackend(models.Model):
         help="Bearer token of the API. Overridden by telecom_<system>_token "
              "in the Odoo configuration file when it is set there.")
     token_set = fields.Boolean(
-        string="Token Set", compute="_compute_config_source",
+        compute="_compute_config_source",
         help="A token is configured (in this form or in the configuration "
              "file).")
     url_from_config = fields.Boolean(
@@ -101,7 +101,7 @@ class TelecomApiBackend(models.Model):
         string="Concurrent Requests", default=4, required=True,
         help="How many requests are sent at the same time to this system.")
     batch_size = fields.Integer(
-        string="Batch Size", default=200, required=True,
+        default=200, required=True,
         help="Requests taken at once by a push run.")
     user_id = fields.Many2one(
         comodel_name="res.users", string="Responsible",
@@ -109,7 +109,7 @@ class TelecomApiBackend(models.Model):
              "the responsible of the deployment.")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        comodel_name="res.company", string="Company", required=True,
+        comodel_name="res.company", required=True,
         default=lambda self: self.env["res.company"]._company_default_get(
             "telecom.api.backend"))
     connection_state = fields.Selection(
@@ -223,10 +223,13 @@ class TelecomApiBackend(models.Model):
                 ("active", "=", True)], limit=1)
             if other:
                 raise ValidationError(_(
-                    "The company %s already has an active %s connection "
-                    "(\"%s\"). Archive it before activating \"%s\".") % (
-                        backend.company_id.name, backend._telecom_system_label(),
-                        other.name, backend.name))
+                    "The company %(company)s already has an active "
+                    "%(system)s connection (\"%(other)s\"). Archive it "
+                    "before activating \"%(backend)s\".") % {
+                        "company": backend.company_id.name,
+                        "system": backend._telecom_system_label(),
+                        "other": other.name,
+                        "backend": backend.name})
 
     @api.constrains("timeout_connect", "timeout", "max_attempts",
                     "retry_delay", "retry_delay_max", "pool_size",

@@ -66,10 +66,13 @@ class TelecomSyncRequest(models.Model):
                 request.write(vals)
                 applied.append(request)
                 request.line_id.message_post(
-                    body=html_escape(_("Applied in %s as %s: %s.") % (
-                        label, request.remote_ref, ", ".join(
+                    body=html_escape(_("Applied in %(system)s as %(ref)s: "
+                                       "%(options)s.") % {
+                        "system": label,
+                        "ref": request.remote_ref,
+                        "options": ", ".join(
                             "%s × %g" % (option.name, option.quantity)
-                            for option in options))),
+                            for option in options)}),
                     subtype="mail.mt_note")
             elif outcome == "error":
                 backend = request.backend_id
@@ -77,16 +80,20 @@ class TelecomSyncRequest(models.Model):
                 vals.update({
                     "state": "error", "error_kind": "missing_id",
                     "last_error": _(
-                        "The line %s (%s) is unknown to %s: check that it "
-                        "exists in %s with this number, or correct the "
-                        "number of the line, then retry.") % (
-                            line.name, line.phone_number, backend.name,
-                            label)})
+                        "The line %(line)s (%(number)s) is unknown to "
+                        "%(backend)s: check that it exists in %(system)s "
+                        "with this number, or correct the number of the "
+                        "line, then retry.") % {
+                            "line": line.name,
+                            "number": line.phone_number,
+                            "backend": backend.name,
+                            "system": label}})
                 request.write(vals)
                 failed.append(request)
                 line.message_post(
-                    body=html_escape(_("%s error: %s") % (
-                        label, request.last_error)),
+                    body=html_escape(_("%(system)s error: %(error)s") % {
+                        "system": label,
+                        "error": request.last_error}),
                     subtype="mail.mt_note")
             elif outcome == "pending":
                 vals.update({
@@ -123,13 +130,18 @@ class TelecomSyncRequest(models.Model):
             done = [r for r in applied if r.system == system]
             errors = [r for r in failed if r.system == system]
             if done:
-                body.append(_("Applied in %s: %d line(s): %s%s") % (
-                    label, len(done), ", ".join(
+                body.append(_("Applied in %(system)s: %(count)d line(s): "
+                              "%(lines)s%(more)s") % {
+                    "system": label,
+                    "count": len(done),
+                    "lines": ", ".join(
                         "%s → %s" % (r.line_id.name, r.remote_ref)
-                        for r in done), ""))
+                        for r in done),
+                    "more": ""})
             if errors:
-                body.append(_("%s error on %d line(s):") % (
-                    label, len(errors)))
+                body.append(_("%(system)s error on %(count)d line(s):") % {
+                    "system": label,
+                    "count": len(errors)})
                 body.extend("%s: %s" % (r.line_id.name, r.last_error)
                             for r in errors)
         if body:

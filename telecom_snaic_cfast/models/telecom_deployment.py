@@ -52,8 +52,10 @@ class TelecomDeployment(models.Model):
                 total = sum(by_state.values())
                 errors += by_state.get("error", 0)
                 if total:
-                    parts.append(_("%s %d/%d") % (
-                        labels[system], by_state.get("done", 0), total))
+                    parts.append(_("%(system)s %(done)d/%(total)d") % {
+                        "system": labels[system],
+                        "done": by_state.get("done", 0),
+                        "total": total})
             deployment.sync_summary = " · ".join(parts)
             deployment.sync_error_count = errors
 
@@ -99,11 +101,16 @@ class TelecomDeployment(models.Model):
                 items = ", ".join("%s → %s" % (r.line_id.name, r.remote_ref)
                                   for r in applied[:SUMMARY_MAX_LINES])
                 more = len(applied) - SUMMARY_MAX_LINES
-                body.append(_("Applied in %s: %d line(s): %s%s") % (
-                    label, len(applied), items,
-                    _(" and %d more") % more if more > 0 else ""))
+                body.append(_("Applied in %(system)s: %(count)d line(s): "
+                              "%(lines)s%(more)s") % {
+                    "system": label,
+                    "count": len(applied),
+                    "lines": items,
+                    "more": _(" and %d more") % more if more > 0 else ""})
             if errors:
-                body.append(_("%s error on %d line(s):") % (label, len(errors)))
+                body.append(_("%(system)s error on %(count)d line(s):") % {
+                    "system": label,
+                    "count": len(errors)})
                 body.extend("%s: %s" % (r.line_id.name, r.last_error)
                             for r in errors[:SUMMARY_MAX_LINES])
         if not body:

@@ -189,7 +189,7 @@ class TelecomSyncRequest(models.Model):
     sent_at = fields.Datetime(string="Last Sent", readonly=True, copy=False)
     date_done = fields.Datetime(string="Applied On", readonly=True,
                                 copy=False)
-    last_error = fields.Text(string="Last Error", readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
     error_kind = fields.Selection(selection=ERROR_KINDS, readonly=True,
                                   copy=False)
 
@@ -571,11 +571,14 @@ class TelecomSyncRequest(models.Model):
             if not result and kind == "line":
                 line = self.env["telecom.line"].browse(res_id)
                 line_errors[res_id] = PermanentError(_(
-                    "The line %s (%s) is unknown to %s: check that it "
-                    "exists in %s with this number, or correct the number "
-                    "of the line, then retry.") % (
-                        line.name, line.phone_number, backend.name,
-                        backend._telecom_system_label()),
+                    "The line %(line)s (%(number)s) is unknown to "
+                    "%(backend)s: check that it exists in %(system)s with "
+                    "this number, or correct the number of the line, then "
+                    "retry.") % {
+                        "line": line.name,
+                        "number": line.phone_number,
+                        "backend": backend.name,
+                        "system": backend._telecom_system_label()},
                     system=backend._telecom_system_label(), status=404,
                     code="telecom_missing_id")
         self._telecom_retry_conflicts(
@@ -676,8 +679,11 @@ class TelecomSyncRequest(models.Model):
                         "date_done": fields.Datetime.to_string(now),
                         "last_error": False, "error_kind": False,
                         "next_attempt_at": False})
-            return "done", _("Applied in %s as %s: %s.") % (
-                info["system"], remote_ref, info["options"])
+            return "done", _(
+                "Applied in %(system)s as %(ref)s: %(options)s.") % {
+                    "system": info["system"],
+                    "ref": remote_ref,
+                    "options": info["options"]}
         message = str(outcome) if isinstance(outcome, ApiError) else _(
             "Unexpected failure while sending (%s); the request will be "
             "read back before any resend.") % type(outcome).__name__
@@ -699,8 +705,10 @@ class TelecomSyncRequest(models.Model):
             elif attempts >= info["max_attempts"]:
                 vals.update({"state": "error", "error_kind": "retryable",
                              "last_error": _(
-                                 "Gave up after %d attempts: %s") % (
-                                     attempts, message)})
+                                 "Gave up after %(attempts)d attempts: "
+                                 "%(error)s") % {
+                                     "attempts": attempts,
+                                     "error": message}})
             else:
                 delay = outcome.retry_after or self._telecom_backoff(
                     self.backend_id, attempts)
@@ -719,8 +727,9 @@ class TelecomSyncRequest(models.Model):
             vals["state"] = "unknown"
         self.write(vals)
         if vals["state"] == "error":
-            return "error", _("%s error: %s") % (info["system"],
-                                                 vals["last_error"])
+            return "error", _("%(system)s error: %(error)s") % {
+                "system": info["system"],
+                "error": vals["last_error"]}
         return vals["state"], None
 
     @api.model
