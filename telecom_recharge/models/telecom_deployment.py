@@ -374,13 +374,15 @@ class TelecomDeployment(models.Model):
 
     @api.multi
     def _telecom_sync_option_lines(self):
-        """Add to the deployment's lines the lines its options are for."""
+        """Add to the deployment's lines the lines its options are for.
+        Returns True."""
         for deployment in self.with_context(active_test=False):
             missing = deployment.option_ids.mapped("line_id") - \
                 deployment.line_ids
             if missing:
                 super(TelecomDeployment, deployment).write({
                     "line_ids": [(4, line_id) for line_id in missing.ids]})
+        return True
 
     @api.multi
     def _telecom_reprice_options(self):

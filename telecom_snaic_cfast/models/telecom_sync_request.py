@@ -370,7 +370,10 @@ class TelecomSyncRequest(models.Model):
 
     @api.model
     def _telecom_stale_after(self):
-        backends = self.env["telecom.api.backend"].sudo().search([])
+        # Connections are configuration, one per system and company: all
+        # of them are wanted, and they are a handful.
+        Backend = self.env["telecom.api.backend"].sudo()
+        backends = Backend.search([])  # pylint: disable=no-search-all
         longest = max([b.timeout_connect + b.timeout for b in backends] or [0])
         return longest + STALE_MARGIN
 
@@ -386,7 +389,12 @@ class TelecomSyncRequest(models.Model):
     @api.model
     def _telecom_commit(self):
         if self._telecom_can_commit():
-            self.env.cr.commit()
+            # The outbox commits on purpose (see the module's docstring): a
+            # claim must be visible to the other workers before anything is
+            # sent, and each result must stay written whatever happens to
+            # the next one. Only the push and the crons call this; tests
+            # never commit (_telecom_can_commit).
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _telecom_retry_conflicts(self, func, what, attempts=5):
@@ -797,7 +805,8 @@ class TelecomSyncRequest(models.Model):
         """Scheduled action: look up the SNAIC/CFAST IDs that active lines,
         their sites and customers lack, and store them."""
         Backend = self.env["telecom.api.backend"].sudo()
-        for backend in Backend.search([]):
+        # Every connection (configuration: one per system and company).
+        for backend in Backend.search([]):  # pylint: disable=no-search-all
             field = "%s_id" % backend.system
             lines = self.env["telecom.line"].sudo().search([
                 (field, "=", False), ("company_id", "=", backend.company_id.id),
