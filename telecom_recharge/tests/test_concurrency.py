@@ -18,6 +18,7 @@ class TestRechargeConcurrency(unittest.TestCase):
     records it makes are deleted at the end."""
 
     def setUp(self):
+        super(TestRechargeConcurrency, self).setUp()
         self.db = get_db_name()
         with odoo.registry(self.db).cursor() as cr:
             env = odoo.api.Environment(cr, SUPERUSER_ID, {})
@@ -32,6 +33,7 @@ class TestRechargeConcurrency(unittest.TestCase):
         made = self._made()
         if made:
             self._call("telecom.deployment", "unlink", [made])
+        super(TestRechargeConcurrency, self).tearDown()
 
     def _made(self):
         return self._call("telecom.deployment", "search", [[
