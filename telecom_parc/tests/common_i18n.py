@@ -44,3 +44,29 @@ def check_every_term_translated(case, module, cr):
     case.assertFalse(missing, "%d term(s) of %s without French translation "
                      "in %s:\n%s" % (len(missing), module, path,
                                      "\n".join(repr(t) for t in missing)))
+
+
+def pot_path(module):
+    return os.path.join(get_module_path(module), "i18n", "%s.pot" % module)
+
+
+def _comparable_pot(text):
+    """A .pot without what changes at every export or code edit: the header's
+    dates and the line numbers of the code references."""
+    text = re.sub(r'"(POT-Creation-Date|PO-Revision-Date): [^"]*"', r'"\1: "', text)
+    return re.sub(r"^(#: code:[^\s:]+):\d+", r"\1", text, flags=re.M)
+
+
+def check_pot_current(case, module, cr):
+    """The module's i18n/<module>.pot is what Odoo exports today (terms and
+    where they come from): run scripts/gen_pot.sh when it is not."""
+    import io
+    from odoo.tools.translate import trans_export
+    buffer = io.BytesIO()
+    trans_export(False, [module], buffer, "po", cr)
+    exported = buffer.getvalue().decode("utf-8")
+    with open(pot_path(module), encoding="utf-8") as pot_file:
+        stored = pot_file.read()
+    case.assertEqual(
+        _comparable_pot(stored), _comparable_pot(exported),
+        "%s is out of date: run `bash scripts/gen_pot.sh`" % pot_path(module))

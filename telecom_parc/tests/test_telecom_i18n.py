@@ -4,7 +4,8 @@ import unittest
 
 from odoo.tests.common import SavepointCase
 
-from .common_i18n import check_every_term_translated, check_fr_po_usable
+from .common_i18n import (check_every_term_translated, check_fr_po_usable,
+                          check_pot_current)
 
 
 class TestTelecomI18n(unittest.TestCase):
@@ -27,3 +28,6 @@ class TestTelecomI18nTerms(SavepointCase):
 
     def test_every_term_translated(self):
         check_every_term_translated(self, "telecom_parc", self.env.cr)
+
+    def test_pot_current(self):
+        check_pot_current(self, "telecom_parc", self.env.cr)

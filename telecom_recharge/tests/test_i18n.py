@@ -5,7 +5,7 @@ import unittest
 from odoo.tests.common import SavepointCase
 
 from odoo.addons.telecom_parc.tests.common_i18n import (
-    check_every_term_translated, check_fr_po_usable)
+    check_every_term_translated, check_fr_po_usable, check_pot_current)
 
 
 class TestRechargeI18n(unittest.TestCase):
@@ -33,3 +33,6 @@ class TestRechargeI18nTerms(SavepointCase):
 
     def test_every_term_translated(self):
         check_every_term_translated(self, "telecom_recharge", self.env.cr)
+
+    def test_pot_current(self):
+        check_pot_current(self, "telecom_recharge", self.env.cr)

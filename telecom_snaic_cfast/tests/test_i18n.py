@@ -5,7 +5,7 @@ import unittest
 from odoo.tests.common import SavepointCase
 
 from odoo.addons.telecom_parc.tests.common_i18n import (
-    check_every_term_translated, check_fr_po_usable)
+    check_every_term_translated, check_fr_po_usable, check_pot_current)
 
 
 class TestSyncI18n(unittest.TestCase):
@@ -25,3 +25,6 @@ class TestSyncI18nTerms(SavepointCase):
 
     def test_every_term_translated(self):
         check_every_term_translated(self, "telecom_snaic_cfast", self.env.cr)
+
+    def test_pot_current(self):
+        check_pot_current(self, "telecom_snaic_cfast", self.env.cr)
