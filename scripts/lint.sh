@@ -69,7 +69,7 @@ say "pylint-odoo (.pylintrc, OCA's checks for 11.0) on ${addons[*]}"
 format=text; [ -t 1 ] && format=colorized
 status=0
 out=$("$LINT_VENV/bin/pylint" --rcfile="$ROOT/.pylintrc" --output-format="$format" "${addons[@]}" 2>&1) || status=$?
-report pylint-odoo "$(printf '%s\n' "$out" | grep -v '^\*\*\*\*\*\*\*\*\*\*\*\*\* Module ' || true)" "$status"
+report pylint-odoo "$(printf '%s\n' "$out" | grep -vE '\*{13} Module ' || true)" "$status"
 
 say "oca-checks-odoo-module on ${manifests[*]}"
 status=0
