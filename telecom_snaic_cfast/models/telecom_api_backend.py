@@ -90,13 +90,16 @@ class TelecomApiBackend(models.Model):
     max_attempts = fields.Integer(
         string="Maximum Attempts", default=8, required=True,
         help="After this many failed attempts a request shows an error "
-             "instead of being retried.")
+             "instead of being retried. Answers \"too many requests\" (429) "
+             "are waits, not attempts, up to three times this number.")
     retry_delay = fields.Integer(
         string="First Retry Delay (s)", default=30, required=True,
         help="Delay before the first retry; it doubles at each attempt "
              "(with some jitter), up to the maximum delay.")
     retry_delay_max = fields.Integer(
-        string="Maximum Retry Delay (s)", default=3600, required=True)
+        string="Maximum Retry Delay (s)", default=3600, required=True,
+        help="The longest wait before a retry, also when the system asks "
+             "for a longer one (Retry-After).")
     pool_size = fields.Integer(
         string="Concurrent Requests", default=4, required=True,
         help="How many requests are sent at the same time to this system.")
@@ -189,6 +192,24 @@ class TelecomApiBackend(models.Model):
             "a SNAIC/CFAST connection: the connection sends its token there. "
             "Ask an administrator to set it."))
 
+    @api.multi
+    def _telecom_check_no_unknown_outcome(self):
+        """Refuse to move a connection while some of its requests may have
+        been applied where it points now: read back on another URL, they
+        would be found "not applied" and applied a second time there."""
+        Request = self.env["telecom.sync.request"].sudo()
+        for backend in self:
+            count = Request.search_count([
+                ("backend_id", "=", backend.id),
+                ("state", "in", ("sent", "unknown"))])
+            if count:
+                raise UserError(_(
+                    "The connection \"%(name)s\" has %(count)d request(s) being "
+                    "sent or whose outcome is unknown: they must be read back "
+                    "where they were sent before its URL or system changes. "
+                    "Wait for the read-back (or use Retry on them), then "
+                    "change it.") % {"name": backend.name, "count": count})
+
     @api.model
     def create(self, vals):
         self._telecom_check_url_vals(vals, creating=True)
@@ -200,6 +221,8 @@ class TelecomApiBackend(models.Model):
         changed = {name for name in URL_FIELDS if name in vals and any(
             backend[name] != vals[name] for backend in self)}
         self._telecom_check_url_vals(dict.fromkeys(changed))
+        if changed:
+            self._telecom_check_no_unknown_outcome()
         if "company_id" in vals:
             check_company_reachable(self.env, vals["company_id"])
         res = super(TelecomApiBackend, self).write(vals)

@@ -131,15 +131,20 @@ class TelecomDeployment(models.Model):
         activity_type = self.env.ref(
             "telecom_snaic_cfast.mail_activity_type_sync_error")
         Activity = self.env["mail.activity"].sudo()
-        note = "<br/>".join(html_escape("%s / %s: %s" % (
+        sentences = [html_escape("%s / %s: %s" % (
             dict(SYSTEMS)[r.system], r.line_id.name, r.last_error))
-            for r in failed[:SUMMARY_MAX_LINES])
+            for r in failed[:SUMMARY_MAX_LINES]]
         existing = Activity.search([
             ("res_model", "=", self._name), ("res_id", "=", self.id),
             ("activity_type_id", "=", activity_type.id)], limit=1)
         if existing:
-            existing.write({"note": (existing.note or "") + "<br/>" + note})
+            # Each error once: retried requests fail again with the same one.
+            known = existing.note or ""
+            new = [sentence for sentence in sentences if sentence not in known]
+            if new:
+                existing.write({"note": "<br/>".join([known] + new)})
             return existing
+        note = "<br/>".join(sentences)
         backend_user = failed[0].backend_id.user_id
         user = backend_user or self.user_id or self.create_uid
         return Activity.create({

@@ -63,6 +63,9 @@ ERROR_KINDS = [
 # The remote already holds an option with our reference: never an error,
 # the read-back settles it.
 DUPLICATE_CODES = ("duplicate_reference", "DUPLICATE_EXTERNAL_REFERENCE")
+# A 429 is a wait, not a failed attempt; but after this many waits per allowed
+# attempt, a system that never stops refusing shows an error.
+THROTTLES_PER_ATTEMPT = 3
 # A request left "sent" longer than its timeouts plus this margin belongs to
 # a worker that died: it is reconciled like an unknown outcome.
 STALE_MARGIN = 120
@@ -299,12 +302,20 @@ class TelecomSyncRequest(models.Model):
         same idempotency key. A request whose outcome is unknown is read
         back first; a done request is left alone. Returns True."""
         self._telecom_check_can_retry()
-        todo = self.sudo().filtered(
-            lambda r: r.state in ("error", "pending", "unknown"))
+        # Lock what is to retry, skipping what another retry or a push holds:
+        # fifty clicks at once retry a request once. A pending request with
+        # no next attempt is due already: nothing to add.
+        self.env.cr.execute("""
+            SELECT id FROM telecom_sync_request
+             WHERE id IN %s
+               AND (state IN ('error', 'unknown')
+                    OR (state = 'pending' AND next_attempt_at IS NOT NULL))
+             ORDER BY id FOR UPDATE SKIP LOCKED""", (tuple(self.ids) or (0,),))
+        todo = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         if not todo:
             raise UserError(_(
-                "Nothing to retry: the selected requests are done or being "
-                "sent."))
+                "Nothing to retry: the selected requests are done, being "
+                "sent, already waiting to be sent, or being retried."))
         # An unknown outcome keeps its state: the read-back decides.
         todo.filtered(lambda r: r.state != "unknown").write({
             "state": "pending", "next_attempt_at": False,
@@ -654,7 +665,7 @@ class TelecomSyncRequest(models.Model):
         self.env.cr.execute("""
             SELECT r.id, r.line_id, r.deployment_id,
                    COALESCE(r.attempt_count, 0), COALESCE(r.throttle_count, 0),
-                   b.max_attempts, r.system, r.update_id
+                   b.max_attempts, r.system, r.update_id, b.retry_delay_max
               FROM telecom_sync_request r
               JOIN telecom_api_backend b ON b.id = r.backend_id
              WHERE r.id IN %s""", (tuple(self.ids),))
@@ -671,6 +682,7 @@ class TelecomSyncRequest(models.Model):
             "line_id": row[1], "deployment_id": row[2],
             "attempt_count": row[3], "throttle_count": row[4],
             "max_attempts": row[5], "system": labels[row[6]],
+            "retry_delay_max": row[8],
             "options": ", ".join(options[row[7]]),
         } for row in rows}
 
@@ -702,14 +714,29 @@ class TelecomSyncRequest(models.Model):
             # The system has our reference already: read it back.
             vals["state"] = "unknown"
         elif isinstance(outcome, RetryableError):
-            if outcome.status == 429 and outcome.retry_after is not None:
+            # The system's Retry-After is honoured up to the longest
+            # back-off of the connection (a huge one would wait for ever).
+            longest = max(1, info["retry_delay_max"] or 1)
+            throttles = info["throttle_count"] + 1
+            if outcome.status == 429 and outcome.retry_after is not None \
+                    and throttles > THROTTLES_PER_ATTEMPT * info["max_attempts"]:
+                # A system that never stops refusing ends in a visible error.
+                vals.update({"state": "error", "error_kind": "retryable",
+                             "throttle_count": throttles,
+                             "attempt_count": max(0, attempts - 1),
+                             "last_error": _(
+                                 "Gave up after %(count)d answers \"too many "
+                                 "requests\" (HTTP 429): %(error)s") % {
+                                     "count": throttles, "error": message}})
+            elif outcome.status == 429 and outcome.retry_after is not None:
                 # Asked to slow down: postponed, not a failed attempt.
                 vals.update({
                     "state": "pending",
                     "attempt_count": max(0, attempts - 1),
-                    "throttle_count": info["throttle_count"] + 1,
+                    "throttle_count": throttles,
                     "next_attempt_at": fields.Datetime.to_string(
-                        now + timedelta(seconds=max(1, outcome.retry_after)))})
+                        now + timedelta(seconds=min(
+                            longest, max(1, outcome.retry_after))))})
             elif attempts >= info["max_attempts"]:
                 vals.update({"state": "error", "error_kind": "retryable",
                              "last_error": _(
@@ -718,8 +745,9 @@ class TelecomSyncRequest(models.Model):
                                      "attempts": attempts,
                                      "error": message}})
             else:
-                delay = outcome.retry_after or self._telecom_backoff(
-                    self.backend_id, attempts)
+                delay = min(longest, outcome.retry_after) \
+                    if outcome.retry_after else self._telecom_backoff(
+                        self.backend_id, attempts)
                 vals.update({"state": "pending", "next_attempt_at":
                              fields.Datetime.to_string(
                                  now + timedelta(seconds=delay))})

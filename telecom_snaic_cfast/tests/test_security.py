@@ -1,6 +1,6 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .common import SyncCase
 
@@ -45,3 +45,18 @@ class TestSecurity(SyncCase):
         self.assertEqual(len(set(keys)), 2)
         for key in keys:
             self.assertNotIn(uuid[:8], key)
+
+    def test_url_kept_while_outcomes_are_unknown(self):
+        """Read back on a new URL, an outcome would be "not applied" and
+        applied a second time there."""
+        self.sim.faults("snaic", {"script": [
+            {"match": "apply", "fault": "timeout_after_apply", "timeout_s": 3}]})
+        deployment = self.make_done(self.lines[:1])
+        request = self.requests_of(deployment, "snaic")
+        request._telecom_push(read_back=False)
+        self.assertEqual(request.state, "unknown")
+        with self.assertRaises(UserError):
+            self.backends["snaic"].write({"base_url": "http://127.0.0.1:9"})
+        request._telecom_reconcile()
+        self.assertEqual(request.state, "done")
+        self.backends["snaic"].write({"base_url": "http://127.0.0.1:9"})

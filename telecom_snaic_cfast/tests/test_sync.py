@@ -165,6 +165,31 @@ class TestSyncFaults(SyncCase):
                 .from_string(request.sent_at)).total_seconds()
         self.assertGreaterEqual(wait, 119)
 
+    def test_huge_retry_after_waits_the_longest_back_off(self):
+        _deployment, request = self.push_one("cfast", "429",
+                                             retry_after=300000000000)
+        self.assertEqual(request.state, "pending")
+        Request = self.env["telecom.sync.request"]
+        wait = (Request._fields["next_attempt_at"].from_string(
+            request.next_attempt_at) - Request._fields["sent_at"].from_string(
+                request.sent_at)).total_seconds()
+        self.assertLessEqual(wait, request.backend_id.retry_delay_max + 1)
+        self.assertGreaterEqual(wait, request.backend_id.retry_delay_max - 1)
+
+    def test_a_429_that_never_ends_is_an_error(self):
+        self.sim.faults("cfast", {"script": [
+            {"match": "apply", "fault": "429", "retry_after": 1,
+             "times": 100}]})
+        deployment = self.make_done(self.lines[0])
+        request = self.requests_of(deployment, "cfast")
+        for _wait in range(3 * request.backend_id.max_attempts + 1):
+            self.make_due(request)
+            request._telecom_push(read_back=False)
+        self.assertEqual(request.state, "error")
+        self.assertIn("too many requests", request.last_error)
+        self.assertEqual(request.attempt_count, 0)
+        self.assertFalse(self.sim.applied("cfast"))
+
     def test_422_is_an_error_not_retried_with_chatter_and_activity(self):
         deployment, request = self.push_one("snaic", "422")
         self.assertEqual(request.state, "error")
@@ -294,8 +319,12 @@ class TestSyncFaults(SyncCase):
 class TestSyncUsers(SyncCase):
 
     def test_retry_needs_a_telecom_user(self):
+        self.sim.faults("snaic", {"script": [
+            {"match": "apply", "fault": "422", "times": 1}]})
         deployment = self.make_done(self.lines[0])
         request = self.requests_of(deployment, "snaic")
+        request._telecom_push()
+        self.assertEqual(request.state, "error")
         accountant = self.env.ref("telecom_parc.demo_user_accountant")
         with self.assertRaises(AccessError):
             request.sudo(accountant).action_retry()
@@ -307,9 +336,30 @@ class TestSyncUsers(SyncCase):
     def test_nothing_to_retry_says_so(self):
         deployment = self.make_done(self.lines[0])
         request = self.requests_of(deployment, "snaic")
+        # Waiting to be sent now: a retry would add nothing.
+        with self.assertRaises(UserError):
+            request.action_retry()
         request._telecom_push()
         with self.assertRaises(UserError):
             request.action_retry()
+
+    def test_retry_puts_back_once_and_notes_each_error_once(self):
+        self.sim.faults("snaic", {"script": [
+            {"match": "apply", "fault": "422", "times": 3}]})
+        deployment = self.make_done(self.lines[0])
+        request = self.requests_of(deployment, "snaic")
+        for _retry in range(3):
+            request._telecom_push()
+            self.assertEqual(request.state, "error")
+            request.action_retry()
+            self.assertEqual(request.state, "pending")
+            # A second click before the push: nothing more to do.
+            with self.assertRaises(UserError):
+                request.action_retry()
+        activity = self.env["mail.activity"].search([
+            ("res_model", "=", "telecom.deployment"),
+            ("res_id", "=", deployment.id)])
+        self.assertEqual(activity.note.count(request.line_id.name), 1)
 
     def test_token_is_for_administrators_only(self):
         manager = self.env.ref("telecom_parc.demo_user_manager")
