@@ -61,5 +61,6 @@ def test_recharge_done_pushes_once_to_both_systems(rpc, odoo_server):
         assert line["update_ids"]
         assert "×2" in line["one_off_summary"] or "x2" in line["one_off_summary"]
     messages = ops.call("mail.message", "search_read",
-                        [["model", "=", "telecom.line"], ["res_id", "in", line_ids]], fields=["body"])
-    assert any("Applied in SNAIC as" in m["body"] for m in messages)
+                        [["model", "=", "telecom.deployment"], ["res_id", "in", deployment_ids]],
+                        fields=["body"])
+    assert any("Applied in SNAIC:" in m["body"] for m in messages), messages

@@ -65,15 +65,6 @@ class TelecomSyncRequest(models.Model):
                         for option in options)})
                 request.write(vals)
                 applied.append(request)
-                request.line_id.message_post(
-                    body=html_escape(_("Applied in %(system)s as %(ref)s: "
-                                       "%(options)s.") % {
-                        "system": label,
-                        "ref": request.remote_ref,
-                        "options": ", ".join(
-                            "%s × %g" % (option.name, option.quantity)
-                            for option in options)}),
-                    subtype="mail.mt_note")
             elif outcome == "error":
                 backend = request.backend_id
                 line = request.line_id

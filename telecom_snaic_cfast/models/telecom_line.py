@@ -1,7 +1,6 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models, tools
-from odoo.addons.telecom_parc.tools.bulk import bulk_insert
+from odoo import api, fields, models
 from odoo.tools import html_escape
 
 from .telecom_sync_request import STATES
@@ -41,39 +40,21 @@ class TelecomLine(models.Model):
             line.snaic_sync_state = last.get((line.id, "snaic"))
             line.cfast_sync_state = last.get((line.id, "cfast"))
 
-    @api.multi
-    def _telecom_log(self, body):
-        """Log ``body`` (plain text) in the chatter of these lines as a note
-        that notifies nobody."""
-        return self._telecom_log_many([(line.id, body) for line in self])
-
     @api.model
     def _telecom_log_many(self, messages):
         """Log ``messages`` ([(line id, plain text)]) in the lines' chatter
-        as notes that notify nobody. The sync writes one per request,
-        thousands in a push: rows inserted in one query instead of a
-        ``message_post`` each (about 13 ms with its notifications)."""
-        if not messages:
-            return True
+        as notes that notify nobody. The push writes them for failures only
+        (what was applied is on the deployment and each line's SNAIC/CFAST
+        tab): through the ORM, without ``message_post``'s notifications
+        (about 13 ms each)."""
         subtype = self.env.ref("mail.mt_note")
-        author = self.env.user.partner_id
-        now = fields.Datetime.now()
-        names = dict(self.browse({line_id for line_id, _b in messages}).sudo()
-                     .with_context(prefetch_fields=False).mapped(
-                         lambda line: (line.id, line.name)))
-        bulk_insert(self.env["mail.message"].sudo(), [{
-            "model": self._name,
-            "res_id": line_id,
-            "record_name": names.get(line_id),
-            "message_type": "notification",
-            "subtype_id": subtype.id,
-            "author_id": author.id,
-            "email_from": author.email or False,
-            "date": now,
-            "body": "<p>%s</p>" % html_escape(body or ""),
-            "message_id": tools.generate_tracking_message_id(
-                "telecom-line-%s" % line_id),
-        } for line_id, body in messages])
-        self.browse([line_id for line_id, _b in messages]).invalidate_cache(
-            ["message_ids"])
+        Message = self.env["mail.message"].sudo()
+        for line_id, body in messages:
+            Message.create({
+                "model": self._name,
+                "res_id": line_id,
+                "message_type": "notification",
+                "subtype_id": subtype.id,
+                "body": "<p>%s</p>" % html_escape(body or ""),
+            })
         return True

@@ -614,9 +614,10 @@ class TelecomSyncRequest(models.Model):
     def _telecom_save_results(self, results):
         """Write the outcome of each request (``results``: pairs of a request
         and a list of remote references or an exception, in any order, as
-        they come) and commit it alone; then tell the users: a line message
-        per request, one message per deployment, an activity for failures
-        that need someone. Returns counts by final state."""
+        they come) and commit it alone; then tell the users: one message per
+        deployment, a message on the line of each failure, an activity for
+        failures that need someone (what was applied shows on each line's
+        SNAIC/CFAST tab). Returns counts by final state."""
         counts = defaultdict(int)
         done, failed = defaultdict(list), defaultdict(list)
         info = self._telecom_batch_info()
@@ -636,15 +637,14 @@ class TelecomSyncRequest(models.Model):
                 continue
             self._telecom_commit()
             counts[state] += 1
-            line_logs.append((info[request.id]["line_id"], log))
+            if log:
+                line_logs.append((info[request.id]["line_id"], log))
             if state == "done":
                 done[info[request.id]["deployment_id"]].append(request)
             elif state == "error":
                 failed[info[request.id]["deployment_id"]].append(request)
-        # The line messages tell what the committed states say: written once
-        # per batch, they cost one query instead of one per request.
-        self.env["telecom.line"]._telecom_log_many(
-            [(line_id, log) for line_id, log in line_logs if log])
+        # The line messages tell what the committed states say.
+        self.env["telecom.line"]._telecom_log_many(line_logs)
         Deployment = self.env["telecom.deployment"].sudo()
         for deployment_id in set(done) | set(failed):
             # The other system's worker may post on the same deployment now.
@@ -659,38 +659,29 @@ class TelecomSyncRequest(models.Model):
     def _telecom_batch_info(self):
         """What saving the results of these requests needs, read once for
         the batch: {request id: {line_id, deployment_id, attempt_count,
-        throttle_count, max_attempts, system, options}}."""
+        throttle_count, max_attempts, retry_delay_max, system}}."""
         if not self:
             return {}
         self.env.cr.execute("""
             SELECT r.id, r.line_id, r.deployment_id,
                    COALESCE(r.attempt_count, 0), COALESCE(r.throttle_count, 0),
-                   b.max_attempts, r.system, r.update_id, b.retry_delay_max
+                   b.max_attempts, r.system, b.retry_delay_max
               FROM telecom_sync_request r
               JOIN telecom_api_backend b ON b.id = r.backend_id
              WHERE r.id IN %s""", (tuple(self.ids),))
-        rows = self.env.cr.fetchall()
-        options = defaultdict(list)
-        self.env.cr.execute("""
-            SELECT update_id, name, quantity FROM telecom_line_update_option
-             WHERE update_id IN %s ORDER BY id""",
-                            (tuple({row[7] for row in rows}),))
-        for update_id, name, quantity in self.env.cr.fetchall():
-            options[update_id].append("%s × %g" % (name, quantity))
         labels = dict(SYSTEMS)
         return {row[0]: {
             "line_id": row[1], "deployment_id": row[2],
             "attempt_count": row[3], "throttle_count": row[4],
             "max_attempts": row[5], "system": labels[row[6]],
-            "retry_delay_max": row[8],
-            "options": ", ".join(options[row[7]]),
-        } for row in rows}
+            "retry_delay_max": row[7],
+        } for row in self.env.cr.fetchall()}
 
     @api.multi
     def _telecom_save_result(self, outcome, info):
         """Write one outcome on this request (``info``: see
         ``_telecom_batch_info``). Returns its new state and the message for
-        the line's chatter (or None)."""
+        the line's chatter (an error), or None."""
         self.ensure_one()
         now = _now()
         if isinstance(outcome, list):
@@ -699,11 +690,7 @@ class TelecomSyncRequest(models.Model):
                         "date_done": fields.Datetime.to_string(now),
                         "last_error": False, "error_kind": False,
                         "next_attempt_at": False})
-            return "done", _(
-                "Applied in %(system)s as %(ref)s: %(options)s.") % {
-                    "system": info["system"],
-                    "ref": remote_ref,
-                    "options": info["options"]}
+            return "done", None
         message = str(outcome) if isinstance(outcome, ApiError) else _(
             "Unexpected failure while sending (%s); the request will be "
             "read back before any resend.") % type(outcome).__name__

@@ -30,8 +30,9 @@ class TestSyncDemo(SavepointCase):
                 self.assertTrue(request.line_id.snaic_id)
         line = self.env.ref("telecom_parc.demo_line_0700000091")
         self.assertEqual(line.snaic_id, "SN-L-000102")
-        self.assertIn("Applied in SNAIC as OP-",
-                      "\n".join(line.message_ids.mapped("body")))
+        self.assertIn("Applied in SNAIC:", "\n".join(self.env.ref(
+            "telecom_recharge.demo_deployment_0700000091").message_ids.mapped(
+                "body")))
 
     def test_error_in_one_system_with_its_activity(self):
         deployment = self.env.ref(
