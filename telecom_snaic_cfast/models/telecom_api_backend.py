@@ -214,7 +214,9 @@ class TelecomApiBackend(models.Model):
     def create(self, vals):
         self._telecom_check_url_vals(vals, creating=True)
         check_company_reachable(self.env, vals.get("company_id"))
-        return super(TelecomApiBackend, self).create(vals)
+        backend = super(TelecomApiBackend, self).create(vals)
+        backend._telecom_adopt_waiting_requests()
+        return backend
 
     @api.multi
     def write(self, vals):
@@ -225,9 +227,18 @@ class TelecomApiBackend(models.Model):
             self._telecom_check_no_unknown_outcome()
         if "company_id" in vals:
             check_company_reachable(self.env, vals["company_id"])
+            moved = self.filtered(lambda b: b.company_id.id != vals["company_id"])
+            if moved and self.env["telecom.sync.request"].sudo().search_count(
+                    [("backend_id", "in", moved.ids)]):
+                raise UserError(_(
+                    "The connection \"%s\" has sent requests of its company: "
+                    "it cannot move to another company. Create a connection "
+                    "in that company instead.") % moved[0].name)
         res = super(TelecomApiBackend, self).write(vals)
         if "company_id" in vals:
             check_still_writable(self)
+        if vals.get("active") or "company_id" in vals or "system" in vals:
+            self._telecom_adopt_waiting_requests()
         return res
 
     @api.depends("system", "base_url")
@@ -325,6 +336,41 @@ class TelecomApiBackend(models.Model):
         return self.sudo().search([
             ("system", "=", system), ("company_id", "=", company.id)],
             limit=1)
+
+    @api.model
+    def _telecom_get_for_requests(self, system, company):
+        """The backend new requests of ``system`` for ``company`` go to: the
+        active one, else the latest archived one (they wait for it to be
+        activated), else an empty recordset (they wait for a connection)."""
+        return self._telecom_get(system, company) or self.sudo().with_context(
+            active_test=False).search([
+                ("system", "=", system), ("company_id", "=", company.id)],
+                order="id desc", limit=1)
+
+    @api.multi
+    def _telecom_adopt_waiting_requests(self):
+        """Give these active connections the requests of their system and
+        company that wait for one (none, or an archived one) and were never
+        sent or failed before reaching the system (pending), and push them.
+        Requests whose outcome is unknown stay where they were sent: they
+        are read back there."""
+        Request = self.env["telecom.sync.request"].sudo()
+        adopted = Request.browse()
+        for backend in self.sudo().filtered("active"):
+            waiting = Request.search([
+                ("system", "=", backend.system),
+                ("company_id", "=", backend.company_id.id),
+                ("state", "=", "pending"),
+                "|", "|", ("backend_id", "=", False),
+                ("backend_id.active", "=", False),
+                ("backend_id", "=", backend.id)])
+            others = waiting.filtered(lambda r: r.backend_id != backend)
+            if others:
+                others.write({"backend_id": backend.id})
+            waiting.write({"next_attempt_at": False})
+            adopted |= waiting
+        adopted._telecom_push_after_commit()
+        return adopted
 
     # ------------------------------------------------------------------
     # Actions

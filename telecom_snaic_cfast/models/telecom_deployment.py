@@ -42,6 +42,13 @@ class TelecomDeployment(models.Model):
             for group in groups:
                 key = (group["deployment_id"][0], group["system"])
                 counts[key][group["state"]] += group["__count"]
+        # Requests waiting for a connection (none, or archived), said so.
+        waiting = defaultdict(int)
+        if self.ids:
+            for request in self.env["telecom.sync.request"].sudo().search([
+                    ("deployment_id", "in", self.ids), ("state", "=", "pending"),
+                    ("blocked", "!=", False)]):
+                waiting[(request.deployment_id.id, request.system)] += 1
         labels = dict(SYSTEMS)
         for deployment in self:
             parts, errors = [], 0
@@ -56,6 +63,9 @@ class TelecomDeployment(models.Model):
                         "system": labels[system],
                         "done": by_state.get("done", 0),
                         "total": total})
+                if waiting[(deployment.id, system)]:
+                    parts[-1] += _(" (%d waiting for a connection)") % \
+                        waiting[(deployment.id, system)]
             deployment.sync_summary = " · ".join(parts)
             deployment.sync_error_count = errors
 

@@ -47,6 +47,10 @@ from .telecom_api_backend import SYSTEMS
 
 _logger = logging.getLogger(__name__)
 
+BLOCKED_REASONS = [
+    ("no_connection", "No active connection"),
+    ("archived", "Connection archived"),
+]
 STATES = [
     ("pending", "Pending"),
     ("sent", "Sending"),
@@ -150,7 +154,15 @@ class TelecomSyncRequest(models.Model):
                               index=True)
     backend_id = fields.Many2one(
         comodel_name="telecom.api.backend", string="Connection",
-        required=True, readonly=True, ondelete="restrict", index=True)
+        readonly=True, ondelete="restrict", index=True,
+        help="Empty while the company has no connection to the system: the "
+             "request waits and is sent once one is activated.")
+    blocked = fields.Selection(
+        selection=BLOCKED_REASONS, string="Waiting For",
+        compute="_compute_blocked", search="_search_blocked",
+        help="Why a request is not sent: its company has no connection to "
+             "the system, or its connection is archived. It is sent once an "
+             "administrator activates one.")
     update_id = fields.Many2one(
         comodel_name="telecom.line.update", string="MAJ", required=True,
         readonly=True, ondelete="restrict", index=True)
@@ -203,6 +215,28 @@ class TelecomSyncRequest(models.Model):
          "Each request has its own idempotency key."),
     ]
 
+    @api.depends("backend_id", "backend_id.active")
+    def _compute_blocked(self):
+        for request in self:
+            request.blocked = False if request.backend_id.active else (
+                "archived" if request.backend_id else "no_connection")
+
+    @api.model
+    def _search_blocked(self, operator, value):
+        blocked = ["|", ("backend_id", "=", False),
+                   ("backend_id.active", "=", False)]
+        if operator not in ("=", "!=") or value not in (
+                False, "archived", "no_connection"):
+            raise UserError(_("Search the requests waiting for a connection "
+                              "with = or !=."))
+        if value == "archived":
+            blocked = [("backend_id", "!=", False),
+                       ("backend_id.active", "=", False)]
+        elif value == "no_connection":
+            blocked = [("backend_id", "=", False)]
+        positive = (operator == "=") != (value is False)
+        return blocked if positive else ["!"] + blocked
+
     @api.depends("system", "update_id.name", "line_id.name")
     def _compute_name(self):
         labels = dict(SYSTEMS)
@@ -216,10 +250,12 @@ class TelecomSyncRequest(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _telecom_create_for_updates(self, updates):
-        """Create the requests of ``updates`` (MAJ) for every system that
-        has an active connection in their company, in the caller's
-        transaction. MAJ without one-off option have nothing to push.
-        Returns the requests.
+        """Create the requests of ``updates`` (MAJ) for every system, in the
+        caller's transaction, with the active connection of their company.
+        Without one, a request is bound to the company's archived connection
+        or to none: it waits, visibly (``blocked``), and is sent once a
+        connection is activated. MAJ without one-off option have nothing to
+        push. Returns the requests.
 
         A done deployment may hold thousands of lines: the rows are inserted
         in one query per system (see telecom_recharge's ``bulk_insert``),
@@ -246,11 +282,9 @@ class TelecomSyncRequest(models.Model):
             for system, _label in SYSTEMS:
                 key = (system, company_id)
                 if key not in backends:
-                    backends[key] = Backend._telecom_get(
+                    backends[key] = Backend._telecom_get_for_requests(
                         system, self.env["res.company"].browse(company_id))
                 backend = backends[key]
-                if not backend:
-                    continue
                 # Random, made once and stored with the intent: the same on
                 # every retry, and unique across databases, even a restored
                 # copy of production (same database.uuid, same MAJ ids).
@@ -259,7 +293,7 @@ class TelecomSyncRequest(models.Model):
                     "name": "%s / %s / %s" % (labels[system], update_name,
                                               line_name),
                     "system": system,
-                    "backend_id": backend.id,
+                    "backend_id": backend.id or False,
                     "update_id": update_id,
                     "line_id": line_id,
                     "deployment_id": deployment_id,
@@ -312,6 +346,13 @@ class TelecomSyncRequest(models.Model):
                     OR (state = 'pending' AND next_attempt_at IS NOT NULL))
              ORDER BY id FOR UPDATE SKIP LOCKED""", (tuple(self.ids) or (0,),))
         todo = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        if todo and not todo.filtered(lambda r: r.backend_id.active):
+            raise UserError(_(
+                "The selected requests wait for a connection to %(system)s: "
+                "there is no active one for their company. An administrator "
+                "activates one (Telecom > Configuration > SNAIC/CFAST "
+                "Connections), and they are sent.") % {
+                    "system": dict(SYSTEMS)[todo[0].system]})
         if not todo:
             raise UserError(_(
                 "Nothing to retry: the selected requests are done, being "
@@ -486,7 +527,8 @@ class TelecomSyncRequest(models.Model):
         with the same key; what is still unknown is left to the crons."""
         counts = defaultdict(int)
         by_backend = defaultdict(list)
-        requests = self.sudo()
+        # Waiting for a connection (none, or archived): nothing to send.
+        requests = self.sudo().filtered(lambda r: r.backend_id.active)
         for request in requests:
             by_backend[request.backend_id].append(request.id)
         for backend, ids in by_backend.items():
@@ -776,7 +818,8 @@ class TelecomSyncRequest(models.Model):
         stale = fields.Datetime.to_string(_now() - timedelta(
             seconds=self._telecom_stale_after()))
         by_backend = defaultdict(list)
-        requests = self.sudo()
+        # Read back only where a live connection can answer.
+        requests = self.sudo().filtered(lambda r: r.backend_id.active)
         for request in requests:
             by_backend[request.backend_id].append(request.id)
         for backend, ids in by_backend.items():

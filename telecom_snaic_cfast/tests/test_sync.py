@@ -314,7 +314,9 @@ class TestSyncFaults(SyncCase):
         self.assertEqual(request.state, "pending")
         self.env["telecom.sync.request"]._cron_push()
         self.assertEqual(request.state, "done")
-        self.assertEqual(len(self.sim.applied("snaic")), 1)
+        # (The cron also sends what the demo's requests were waiting for.)
+        self.assertEqual(len([a for a in self.sim.applied("snaic")
+                              if a["reference"].startswith(request.reference)]), 1)
 
 
 class TestSyncUsers(SyncCase):
@@ -434,3 +436,69 @@ class TestSyncUsers(SyncCase):
             ("deployment_id", "=", deployment.id)]))
         with self.assertRaises(AccessError):
             self.requests_of(deployment).sudo(user_b).read(["state"])
+
+
+class TestSyncWaiting(SyncCase):
+    """MAJ done while a system has no active connection wait, visibly, and
+    are sent once one is activated."""
+
+    def test_archived_connection_blocks_then_sends_when_activated(self):
+        backend = self.backends["cfast"]
+        backend.active = False
+        deployment = self.make_done(self.lines[0])
+        request = self.requests_of(deployment, "cfast")
+        self.assertEqual((request.backend_id, request.blocked),
+                         (backend, "archived"))
+        self.assertIn("waiting for a connection", deployment.sync_summary)
+        self.env["telecom.sync.request"]._cron_push()
+        self.assertEqual(request.state, "pending")
+        self.assertFalse(self.sim.applied("cfast"))
+        with self.assertRaises(UserError):
+            request.action_retry()
+        self.assertIn(request, self.env["telecom.sync.request"].search(
+            [("blocked", "!=", False)]))
+
+        backend.active = True
+        self.assertFalse(request.blocked)
+        self.env["telecom.sync.request"]._cron_push()
+        self.assertEqual(request.state, "done")
+        self.assertEqual(len(self.sim.applied("cfast")), 1)
+
+    def test_no_connection_waits_then_goes_to_the_new_one(self):
+        company = self.env["res.company"].create({"name": "Without SNAIC"})
+        site = self.env["telecom.site"].create({
+            "name": "Site W", "code": "SITE_W", "company_id": company.id,
+            "partner_id": self.lines[0].partner_id.id})
+        parc = self.env["telecom.parc"].create({
+            "site_id": site.id, "service_type": "mobile",
+            "partner_operator_id": self.lines[0].parc_id.partner_operator_id.id})
+        line = self.env["telecom.line"].create({
+            "phone_number": "0699000111", "parc_id": parc.id,
+            "subscription_id": self.lines[0].subscription_id.id})
+        self.sim.post("snaic", "/_sim/seed", {"lines": [line.phone_number]})
+        product = self.env.ref(
+            "telecom_recharge.product_recharge_data_ge50").product_variant_id
+        deployment = self.env["telecom.deployment"].create({
+            "partner_operator_id": parc.partner_operator_id.id,
+            "company_id": company.id, "line_ids": [(6, 0, line.ids)],
+            "date_installed": "2026-03-01", "date_activation": "2026-03-01",
+            "option_ids": [(0, 0, {"line_id": line.id,
+                                   "product_id": product.id, "quantity": 1})]})
+        deployment.action_done()
+        request = self.requests_of(deployment, "snaic")
+        self.assertEqual((request.backend_id.id, request.blocked),
+                         (False, "no_connection"))
+        self.assertEqual(request.state, "pending")
+        self.env["telecom.sync.request"]._cron_push()
+        self.assertEqual(request.state, "pending")
+
+        backend = self.env["telecom.api.backend"].create({
+            "name": "SNAIC of the new company", "system": "snaic",
+            "base_url": self.sim.urls["snaic"], "token": self.backends[
+                "snaic"].token, "company_id": company.id})
+        self.assertEqual(request.backend_id, backend)
+        self.assertFalse(request.blocked)
+        self.env["telecom.sync.request"]._cron_push()
+        self.assertEqual(request.state, "done")
+        self.assertEqual(len([a for a in self.sim.applied("snaic")
+                              if a["phone"] == line.phone_number]), 1)
