@@ -150,10 +150,11 @@ def test_killed_worker_backlog_completes_once(stage, scale, capsys):
     while the systems are applying it (applied, answer not received yet); a
     new process completes the backlog with no duplicate and no loss.
 
-    A request left "sending" by a dead worker is read back only once it is
-    older than the connection's timeouts plus STALE_MARGIN (about two
-    minutes): the test does not wait, it backdates ``sent_at`` by an hour
-    in SQL to simulate the time passing."""
+    A request left "sending" by a dead worker is read back only once its
+    sending deadline has passed (its worker starts no call after it less one
+    call's timeouts: about two minutes after it took the batch): the test
+    does not wait, it backdates ``sent_at`` and ``send_deadline`` by an
+    hour in SQL to simulate the time passing."""
     db, sim = stage["db"], stage["sim"]
     sim.reset()
     backlog = make_backlog(stage, phones(scale, "+33614"), "kill")
@@ -200,7 +201,8 @@ def test_killed_worker_backlog_completes_once(stage, scale, capsys):
 
     # An hour later (backdated), they are stale: read back, then the ones
     # the systems never received are sent, with the same keys.
-    db.query("UPDATE telecom_sync_request SET sent_at = sent_at - interval '1 hour' "
+    db.query("UPDATE telecom_sync_request SET sent_at = sent_at - interval '1 hour', "
+             "send_deadline = send_deadline - interval '1 hour' "
              "WHERE state = 'sent' AND line_id IN %s", (tuple(lines),))
     later = worker(stage, "push", "later").wait()
     reconciled = later["reconciled"]

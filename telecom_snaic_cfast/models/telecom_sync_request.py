@@ -75,6 +75,10 @@ THROTTLES_PER_ATTEMPT = 3
 STALE_MARGIN = 120
 
 
+# The outcome of a request whose worker reached its deadline before sending.
+NOT_SENT = object()
+
+
 def _now():
     return datetime.utcnow()
 
@@ -202,6 +206,16 @@ class TelecomSyncRequest(models.Model):
     next_attempt_at = fields.Datetime(string="Next Attempt", readonly=True,
                                       index=True, copy=False)
     sent_at = fields.Datetime(string="Last Sent", readonly=True, copy=False)
+    send_deadline = fields.Datetime(
+        string="Sending Deadline", readonly=True, copy=False,
+        help="The worker that took the request starts no call to the system "
+             "after this time (less one call's timeouts), so that after it "
+             "nothing of it can still be on the way: only then is a request "
+             "left \"sending\" read back as abandoned.")
+    claim_token = fields.Char(
+        readonly=True, copy=False, groups="base.group_no_one",
+        help="Who holds the request: set by the worker that takes it; only "
+             "that worker saves its result.")
     date_done = fields.Datetime(string="Applied On", readonly=True,
                                 copy=False)
     last_error = fields.Text(readonly=True, copy=False)
@@ -413,12 +427,16 @@ class TelecomSyncRequest(models.Model):
 
     @api.model
     def _telecom_reconcile_domain(self):
-        # "sent" for longer than the longest timeout: its worker died.
-        limit = fields.Datetime.to_string(_now() - timedelta(
+        # "sent" past its deadline: its worker died or gave up (requests
+        # sent before deadlines existed: past their timeouts and a margin).
+        now = fields.Datetime.to_string(_now())
+        stale = fields.Datetime.to_string(_now() - timedelta(
             seconds=self._telecom_stale_after()))
         return [("backend_id.active", "=", True),
                 "|", ("state", "=", "unknown"),
-                "&", ("state", "=", "sent"), ("sent_at", "<", limit)]
+                "&", ("state", "=", "sent"),
+                "|", ("send_deadline", "<", now),
+                "&", ("send_deadline", "=", False), ("sent_at", "<", stale)]
 
     @api.model
     def _telecom_stale_after(self):
@@ -495,20 +513,29 @@ class TelecomSyncRequest(models.Model):
     def _telecom_claim(self):
         """Take the due requests among these for this worker: state "sent",
         one more attempt, committed. Returns the requests taken."""
-        now = fields.Datetime.to_string(_now())
+        moment = _now()
+        now = fields.Datetime.to_string(moment)
         ids = self._telecom_lock(
             ("pending",),
             "AND (next_attempt_at IS NULL OR next_attempt_at <= %s)", (now,))
         if not ids:
             return self.browse()
+        # Its own deadline: past it, this worker starts no call (see
+        # _telecom_send), so nothing can still be on the way.
+        backend = self.browse(ids[:1]).sudo().backend_id
+        deadline = moment + timedelta(seconds=STALE_MARGIN + 2 * (
+            backend.timeout_connect + backend.timeout))
         self.env.cr.execute(
             "UPDATE telecom_sync_request SET state = 'sent', sent_at = %s, "
+            "send_deadline = %s, claim_token = %s, "
             "attempt_count = COALESCE(attempt_count, 0) + 1, write_date = %s, "
             "write_uid = %s WHERE id IN %s",
-            (now, now, self.env.uid, tuple(ids)))
+            (now, fields.Datetime.to_string(deadline), uuid.uuid4().hex, now,
+             self.env.uid, tuple(ids)))
         claimed = self.browse(ids)
         claimed.invalidate_cache(
-            ["state", "sent_at", "attempt_count"], ids)
+            ["state", "sent_at", "send_deadline", "claim_token",
+             "attempt_count"], ids)
         self._telecom_commit()
         return claimed
 
@@ -562,18 +589,35 @@ class TelecomSyncRequest(models.Model):
         # Thousands of lines: read only the columns used, not every stored
         # field of lines, sites and partners.
         self = self.with_context(prefetch_fields=False)
+        held, deadline = self._telecom_held()
         settings = backend._telecom_client_settings()
         try:
             make_client(**settings).close()
         except ConfigurationError as exc:
-            return self._telecom_save_results((r, exc) for r in self)
+            return self._telecom_save_results(((r, exc) for r in self), held)
         missing = self._telecom_fetch_missing_ids(backend, settings)
         todo = self.filtered(lambda r: r not in missing)
         payloads = todo._telecom_apply_payloads(backend)
+        # No call starts once it could still be on the way at the deadline.
+        cutoff = time.time() + max(0.0, (deadline - _now()).total_seconds()) - (
+            backend.timeout_connect + backend.timeout)
         outcomes = ((todo[index], outcome) for index, outcome in _run_pool_iter(
-            settings, [payloads[r] for r in todo], _apply_job))
+            settings, [(payloads[r], cutoff) for r in todo], _apply_job))
         return self._telecom_save_results(
-            itertools.chain(missing.items(), outcomes))
+            itertools.chain(missing.items(), outcomes), held)
+
+    @api.multi
+    def _telecom_held(self):
+        """What this worker holds of these requests it just claimed: their
+        claim tokens ({id: token}) and the earliest deadline."""
+        self.env.cr.execute(
+            "SELECT id, claim_token, send_deadline FROM telecom_sync_request "
+            "WHERE id IN %s", (tuple(self.ids),))
+        rows = self.env.cr.fetchall()
+        deadlines = [fields.Datetime.from_string(row[2]) if isinstance(
+            row[2], str) else row[2] for row in rows if row[2]]
+        return ({row[0]: row[1] for row in rows},
+                min(deadlines) if deadlines else _now())
 
     @api.multi
     def _telecom_apply_payloads(self, backend):
@@ -653,19 +697,27 @@ class TelecomSyncRequest(models.Model):
     # Results
     # ------------------------------------------------------------------
     @api.multi
-    def _telecom_save_results(self, results):
+    def _telecom_save_results(self, results, held=None):
         """Write the outcome of each request (``results``: pairs of a request
         and a list of remote references or an exception, in any order, as
         they come) and commit it alone; then tell the users: one message per
         deployment, a message on the line of each failure, an activity for
         failures that need someone (what was applied shows on each line's
-        SNAIC/CFAST tab). Returns counts by final state."""
+        SNAIC/CFAST tab). With ``held`` ({id: claim token}), a result is
+        saved only while this worker still holds its request (a late worker
+        whose request was taken over saves nothing). Returns counts by final
+        state."""
         counts = defaultdict(int)
         done, failed = defaultdict(list), defaultdict(list)
         info = self._telecom_batch_info()
         line_logs = []
         for request, outcome in results:
             try:
+                if held is not None and not request._telecom_still_held(
+                        held.get(request.id)):
+                    _logger.info("%s was taken over by another worker: its "
+                                 "result is not saved here", request.reference)
+                    continue
                 state, log = request._telecom_save_result(
                     outcome, info[request.id])
             except Exception:
@@ -698,6 +750,16 @@ class TelecomSyncRequest(models.Model):
         return counts
 
     @api.multi
+    def _telecom_still_held(self, token):
+        """Lock this request and tell whether ``token`` still holds it."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT claim_token FROM telecom_sync_request WHERE id = %s "
+            "FOR UPDATE", (self.id,))
+        row = self.env.cr.fetchone()
+        return bool(row and token and row[0] == token)
+
+    @api.multi
     def _telecom_batch_info(self):
         """What saving the results of these requests needs, read once for
         the batch: {request id: {line_id, deployment_id, attempt_count,
@@ -726,6 +788,12 @@ class TelecomSyncRequest(models.Model):
         the line's chatter (an error), or None."""
         self.ensure_one()
         now = _now()
+        if outcome is NOT_SENT:
+            # Never sent (the deadline came first): back in the queue, the
+            # attempt not counted.
+            self.write({"state": "pending", "next_attempt_at": False,
+                        "attempt_count": max(0, info["attempt_count"] - 1)})
+            return "pending", None
         if isinstance(outcome, list):
             remote_ref = ", ".join(outcome)
             self.write({"state": "done", "remote_ref": remote_ref,
@@ -815,6 +883,7 @@ class TelecomSyncRequest(models.Model):
         to be sent again with the same key; read-back failed → stays
         unknown. Returns counts by final state."""
         counts = defaultdict(int)
+        now = fields.Datetime.to_string(_now())
         stale = fields.Datetime.to_string(_now() - timedelta(
             seconds=self._telecom_stale_after()))
         by_backend = defaultdict(list)
@@ -826,11 +895,20 @@ class TelecomSyncRequest(models.Model):
             size = max(1, backend.batch_size)
             for start in range(0, len(ids), size):
                 batch = requests.browse(ids[start:start + size])
+                # A "sent" request only once its sender can no longer be
+                # sending: past its deadline.
                 locked = requests.browse(batch._telecom_lock(
                     ("unknown", "sent"),
-                    "AND (state = 'unknown' OR sent_at < %s)", (stale,)))
+                    "AND (state = 'unknown' OR send_deadline < %s OR "
+                    "(send_deadline IS NULL AND sent_at < %s))", (now, stale)))
                 if not locked:
                     continue
+                # Taken over: a late sender saves nothing on them now.
+                token = uuid.uuid4().hex
+                self.env.cr.execute(
+                    "UPDATE telecom_sync_request SET claim_token = %s "
+                    "WHERE id IN %s", (token, tuple(locked.ids)))
+                held = dict.fromkeys(locked.ids, token)
                 settings = backend._telecom_client_settings()
                 payloads = locked._telecom_apply_payloads(backend)
                 jobs = [[p["reference"] for p in payloads[request]]
@@ -850,7 +928,7 @@ class TelecomSyncRequest(models.Model):
                             "failed (%s). It will be read again.") % refs})
                         counts["unknown"] += 1
                 for state, count in self._telecom_save_results(
-                        results.items()).items():
+                        results.items(), held).items():
                     counts[state] += count
                 self._telecom_commit()
         return dict(counts)
@@ -927,13 +1005,23 @@ def _lookup_job(client, job):
     return finder(key)
 
 
-def _apply_job(client, payloads):
+def _apply_job(client, job):
     """Apply every option of one request; returns the remote references.
     An error stops the request: a retry resends all of its options with
     the same keys, and the system answers the applied ones from its
-    idempotency store."""
+    idempotency store. No call starts after ``cutoff`` (a time.time()): the
+    request was then not sent at all (NOT_SENT), or only in part (unknown
+    outcome, read back)."""
+    payloads, cutoff = job
     refs = []
     for payload in payloads:
+        if time.time() > cutoff:
+            if not refs:
+                return NOT_SENT
+            raise UnknownOutcomeError(
+                "The sending deadline came after %d of %d options; the others "
+                "were not sent. It will be read back before any resend." % (
+                    len(refs), len(payloads)))
         refs.append(client.apply_option(**payload))
     return refs
 

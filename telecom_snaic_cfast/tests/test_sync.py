@@ -310,6 +310,10 @@ class TestSyncFaults(SyncCase):
         # The worker dies before sending; long after, the reconcile cron
         # reads it back (not applied) and it is sent again.
         request.write({"sent_at": "2000-01-01 00:00:00"})
+        # Not before its deadline: its sender may still be sending.
+        self.env["telecom.sync.request"]._cron_reconcile()
+        self.assertEqual(request.state, "sent")
+        request.write({"send_deadline": "2000-01-01 00:05:00"})
         self.env["telecom.sync.request"]._cron_reconcile()
         self.assertEqual(request.state, "pending")
         self.env["telecom.sync.request"]._cron_push()
@@ -317,6 +321,32 @@ class TestSyncFaults(SyncCase):
         # (The cron also sends what the demo's requests were waiting for.)
         self.assertEqual(len([a for a in self.sim.applied("snaic")
                               if a["reference"].startswith(request.reference)]), 1)
+
+
+    def test_no_call_starts_past_the_deadline(self):
+        """A worker that reached its deadline before sending puts the
+        request back, uncounted: after the deadline, nothing of it is on the
+        way, so a read-back never runs beside it."""
+        deployment = self.make_done(self.lines[0])
+        request = self.requests_of(deployment, "snaic")
+        request._telecom_claim()
+        self.assertTrue(request.send_deadline)
+        request.write({"send_deadline": "2000-01-01 00:00:00"})
+        request._telecom_send(request.backend_id)
+        self.assertEqual((request.state, request.attempt_count), ("pending", 0))
+        self.assertFalse(self.sim.applied("snaic"))
+
+    def test_only_the_worker_holding_a_request_saves_its_result(self):
+        deployment = self.make_done(self.lines[0])
+        request = self.requests_of(deployment, "snaic")
+        request._telecom_claim()
+        held = {request.id: request.sudo().claim_token}
+        # Past its deadline, another worker takes it over to read it back.
+        request.sudo().write({"claim_token": "another worker"})
+        counts = request._telecom_save_results([(request, ["OP-LATE"])], held)
+        self.assertEqual(counts, {})
+        self.assertEqual(request.state, "sent")
+        self.assertFalse(request.remote_ref)
 
 
 class TestSyncUsers(SyncCase):
