@@ -12,7 +12,7 @@ class TestOneOffReport(TelecomRechargeCase):
         self._done(done, "2026-03-01")
         _action, cancelled = self._recharge(self.line_49, 7)
         cancelled.action_cancel()
-        _action, open_ = self._recharge(self.line_50, 4)
+        _action, _draft = self._recharge(self.line_50, 4)
         Report = self.env["telecom.one.off.report"].sudo(
             self.user_accountant)
         domain = [("partner_id", "=", self.customer.id)]

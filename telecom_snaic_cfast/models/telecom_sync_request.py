@@ -668,7 +668,7 @@ class TelecomSyncRequest(models.Model):
             [("customer", partner.id, partner.ref) for partner in partners]
         found = _run_pool(settings, jobs, _lookup_job)
         line_errors = {}
-        for (kind, res_id, key), result in zip(jobs, found):
+        for (kind, res_id, _key), result in zip(jobs, found):
             if isinstance(result, Exception):
                 if kind == "line":
                     line_errors[res_id] = result

@@ -2,11 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """A live SNAIC/CFAST simulator (simulator/sim.py at the repository root) on
 free loopback ports, and the Odoo fixtures that push to it."""
-import json
 import os
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta
 
 import requests
