@@ -33,7 +33,8 @@ find_python37() {
 
 install_venv() {
     local stamp="$VENV/.project-requirements" want
-    want=$(cat "$ROOT/requirements.txt" "$ROOT/constraints.txt" | sha1sum | cut -c1-40)
+    want=$(cat "$ROOT/requirements.txt" "$ROOT/constraints.txt" "$ROOT/requirements-nodeps.txt" \
+           | sha1sum | cut -c1-40)
     [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
     if [ ! -x "$PY" ]; then
         local py37
@@ -48,6 +49,7 @@ install_venv() {
     # it first and build without isolation so the build uses it.
     "$PY" -m pip install -q -c "$ROOT/constraints.txt" "pip<24" wheel setuptools
     "$PY" -m pip install -q --no-build-isolation -c "$ROOT/constraints.txt" -r "$ROOT/requirements.txt"
+    "$PY" -m pip install -q --no-deps -r "$ROOT/requirements-nodeps.txt"
     echo "$want" > "$stamp"
 }
 

@@ -40,7 +40,13 @@ load_pg_env() {
 write_odoo_conf() {
     local conf="$1" db="$2"
     load_pg_env
+    # [options] last: scripts and tests append settings to it.
     cat > "$conf" <<CONF
+[queue_job]
+; OCA queue_job's job runner runs in the server (threaded or prefork) and
+; pushes the SNAIC/CFAST requests: at most 4 jobs at once.
+channels = root:4,root.telecom_sync:4
+
 [options]
 addons_path = $(odoo_addons_dir),$ROOT
 data_dir = $RUN/data
@@ -54,6 +60,7 @@ list_db = False
 admin_passwd = $(admin_passwd)
 http_interface = 127.0.0.1
 without_demo = False
+server_wide_modules = base,web,queue_job
 CONF
 }
 

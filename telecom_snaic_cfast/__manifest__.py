@@ -9,7 +9,7 @@
     "author": "Telecom Parc contributors",
     "website": "https://example.com/telecom_snaic_cfast",
     "license": "LGPL-3",
-    "depends": ["telecom_recharge"],
+    "depends": ["telecom_recharge", "queue_job"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/telecom_snaic_cfast_security.xml",

@@ -369,7 +369,7 @@ class TelecomApiBackend(models.Model):
                 others.write({"backend_id": backend.id})
             waiting.write({"next_attempt_at": False})
             adopted |= waiting
-        adopted._telecom_push_after_commit()
+        adopted._telecom_enqueue_push()
         return adopted
 
     # ------------------------------------------------------------------

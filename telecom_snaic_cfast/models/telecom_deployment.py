@@ -77,7 +77,7 @@ class TelecomDeployment(models.Model):
         updates = super(TelecomDeployment, self)._telecom_create_updates()
         requests = self.env["telecom.sync.request"]._telecom_create_for_updates(
             updates)
-        requests._telecom_push_after_commit()
+        requests._telecom_enqueue_push()
         return updates
 
     @api.multi

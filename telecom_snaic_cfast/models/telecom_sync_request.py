@@ -35,10 +35,10 @@ import psycopg2
 from psycopg2 import sql
 from psycopg2.extras import execute_values
 
-import odoo
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_repr
+from odoo.addons.queue_job.job import identity_exact, job
 from odoo.addons.telecom_parc.tools.bulk import bulk_insert
 
 from ..clients import (ApiError, ConfigurationError, PermanentError,
@@ -375,27 +375,35 @@ class TelecomSyncRequest(models.Model):
         todo.filtered(lambda r: r.state != "unknown").write({
             "state": "pending", "next_attempt_at": False,
             "error_kind": False})
-        todo._telecom_push_after_commit()
+        todo._telecom_enqueue_push()
         return True
 
     @api.multi
-    def _telecom_push_after_commit(self):
-        """Push these requests in a background thread once the current
-        transaction is committed (so that the user's click does not wait for
-        the systems, and the requests exist before any call)."""
+    def _telecom_enqueue_push(self):
+        """Queue the push of these requests as a job of OCA queue_job, in the
+        current transaction: the job exists once the requests do, the job
+        runner starts it within seconds, and the same requests are never
+        queued twice while a job for them waits (identity key). Returns the
+        job (or None)."""
         if not self or self.env.context.get("telecom_sync_no_autopush"):
             # Batch jobs (imports, benchmarks) leave the push to the crons.
-            return
-        dbname, ids = self.env.cr.dbname, list(self.ids)
+            return None
+        # queue_job runs the push at once, inside the caller's transaction,
+        # for a caller who sends test_queue_job_no_delay: never from here.
+        return self.sudo().with_context(test_queue_job_no_delay=False).with_delay(
+            description=_("SNAIC/CFAST: push %d request(s)") % len(self),
+            identity_key=identity_exact)._telecom_job_push()
 
-        def start():
-            thread = threading.Thread(
-                target=_push_thread, args=(dbname, ids),
-                name="telecom-sync-after-commit")
-            thread.daemon = True
-            thread.start()
-
-        self.env.cr.after("commit", start)
+    @job(default_channel="root.telecom_sync")
+    @api.multi
+    def _telecom_job_push(self):
+        """Job: read back those of these requests whose outcome is unknown,
+        then push the others; returns what became of them, in words."""
+        requests = self.sudo().exists()
+        requests.filtered(lambda r: r.state == "unknown")._telecom_reconcile()
+        counts = requests._telecom_push()
+        return ", ".join("%s: %d" % item for item in sorted(counts.items())) \
+            or _("nothing to send")
 
     # ------------------------------------------------------------------
     # Crons
@@ -1028,20 +1036,3 @@ def _apply_job(client, job):
 
 def _read_back_job(client, references):
     return [client.get_option(reference) for reference in references]
-
-
-def _push_thread(dbname, request_ids):
-    """Body of the thread started after a commit (deployment done, retry)."""
-    try:
-        with api.Environment.manage():
-            registry = odoo.registry(dbname)
-            with registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                requests = env["telecom.sync.request"].browse(
-                    request_ids).exists()
-                requests.filtered(lambda r: r.state == "unknown")._telecom_reconcile()
-                requests._telecom_push()
-    except Exception:
-        # The crons will take the requests again: they are committed.
-        _logger.exception("background push of %d sync requests failed",
-                          len(request_ids))
