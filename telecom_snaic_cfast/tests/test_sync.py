@@ -5,6 +5,7 @@ seed's flow and for each fault of the fault table in docs/ARCHITECTURE.md."""
 from collections import Counter
 
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.addons.queue_job.job import Job
 from odoo.tools import config
 
 from .common import TOKENS, SyncCase
@@ -532,3 +533,39 @@ class TestSyncWaiting(SyncCase):
         self.assertEqual(request.state, "done")
         self.assertEqual(len([a for a in self.sim.applied("snaic")
                               if a["phone"] == line.phone_number]), 1)
+
+
+class TestSyncJobs(SyncCase):
+    """The push is a job of OCA queue_job, queued with the requests."""
+
+    def _push_jobs(self, requests_):
+        return self.env["queue.job"].search([
+            ("model_name", "=", "telecom.sync.request"),
+            ("method_name", "=", "_telecom_job_push")]).filtered(
+                lambda job: set(job.record_ids) & set(requests_.ids))
+
+    def test_done_queues_one_push_job(self):
+        deployment = self.make_done(self.lines[:2])
+        requests_ = self.requests_of(deployment)
+        jobs = self._push_jobs(requests_)
+        self.assertEqual(len(jobs), 1)
+        self.assertEqual(set(jobs.record_ids), set(requests_.ids))
+        self.assertEqual(jobs.channel, "root.telecom_sync")
+        self.assertEqual(jobs.state, "pending")
+        # Queued again while it waits: the identity key keeps one job.
+        requests_._telecom_enqueue_push()
+        self.assertEqual(len(self._push_jobs(requests_)), 1)
+        # The job does the push.
+        Job.load(self.env, jobs.uuid).perform()
+        self.assertEqual(set(requests_.mapped("state")), {"done"})
+
+    def test_no_delay_from_a_caller_does_not_push_inside_its_transaction(self):
+        # queue_job would run the job at once, inside the caller's
+        # transaction, for a caller who sends this key.
+        self.env = self.env(context=dict(self.env.context,
+                                         test_queue_job_no_delay=True))
+        deployment = self.make_done(self.lines[:1])
+        requests_ = self.requests_of(deployment)
+        self.assertEqual(set(requests_.mapped("state")), {"pending"})
+        self.assertEqual(len(self._push_jobs(requests_)), 1)
+
