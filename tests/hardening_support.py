@@ -189,6 +189,27 @@ class Database(object):
 # ----------------------------------------------------------------------
 # Processes
 # ----------------------------------------------------------------------
+@contextmanager
+def scenario(odoo_env, tmp_path_factory, name):
+    """A scenario's own stage: a copy of the test database, a simulator and
+    an Odoo server on them, all removed at the end. Yields {db, sim, server,
+    conf, folder, env}."""
+    folder = tmp_path_factory.mktemp("hardening_%s" % name)
+    db = Database(odoo_env, name).create()
+    sim = start_simulator()
+    server = None
+    try:
+        conf = db.write_conf(folder, sim)
+        server = OdooServer(odoo_env, conf, folder).start()
+        yield {"db": db, "sim": sim, "server": server, "conf": conf, "folder": folder,
+               "env": odoo_env}
+    finally:
+        if server is not None:
+            server.stop()
+        sim.stop()
+        db.drop()
+
+
 def start_simulator(tokens=None):
     """A simulator of both systems on free ports (demo tokens by default:
     the demo connections carry them)."""

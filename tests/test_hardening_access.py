@@ -37,8 +37,8 @@ import time
 
 import pytest
 
-from hardening_support import (Database, OdooServer, outcome, phones, print_table,
-                               seed_lines, start_simulator, wait_for)
+from hardening_support import (outcome, phones, print_table, scenario, seed_lines,
+                               wait_for)
 
 EXPECTED = """
 | model or action | ops | accountant | manager | sysadmin | ops_b | employee | portal |
@@ -82,19 +82,8 @@ def parse_table(text):
 
 @pytest.fixture(scope="module")
 def stage(odoo_env, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hardening_access")
-    db = Database(odoo_env, "access").create()
-    sim = start_simulator()
-    conf = db.write_conf(folder, sim)
-    server = None
-    try:
-        server = OdooServer(odoo_env, conf, folder).start()
-        yield {"db": db, "sim": sim, "server": server}
-    finally:
-        if server is not None:
-            server.stop()
-        sim.stop()
-        db.drop()
+    with scenario(odoo_env, tmp_path_factory, "access") as stage_:
+        yield stage_
 
 
 class World(object):

@@ -18,9 +18,8 @@ import time
 
 import pytest
 
-from hardening_support import (SYSTEMS, Database, OdooServer, Worker, phones,
-                               print_table, seed_lines, start_simulator, tail,
-                               wait_for)
+from hardening_support import (SYSTEMS, Worker, phones, print_table, scenario, seed_lines,
+                               tail, wait_for)
 
 FAULTS = {"5xx": 0.20, "timeout_after_apply": 0.05, "malformed": 0.02, "429": 0.05,
           "drop": 0.02}
@@ -31,20 +30,8 @@ BACKEND_SETTINGS = {"timeout_connect": 2.0, "timeout": 2.0, "retry_delay": 1,
 
 @pytest.fixture(scope="module")
 def stage(odoo_env, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hardening_faults")
-    db = Database(odoo_env, "faults").create()
-    sim = start_simulator()
-    conf = db.write_conf(folder, sim)
-    server = None
-    try:
-        server = OdooServer(odoo_env, conf, folder).start()
-        yield {"db": db, "sim": sim, "conf": conf, "folder": folder, "env": odoo_env,
-               "server": server}
-    finally:
-        if server is not None:
-            server.stop()
-        sim.stop()
-        db.drop()
+    with scenario(odoo_env, tmp_path_factory, "faults") as stage_:
+        yield stage_
 
 
 def create_lines(ops, numbers):

@@ -52,8 +52,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from hardening_support import (ROOT, SYSTEMS, Database, JsonRPC, OdooServer, phones,
-                               print_table, seed_lines, start_simulator, wait_for)
+from hardening_support import (ROOT, SYSTEMS, JsonRPC, phones, print_table, scenario,
+                               seed_lines, wait_for)
 
 # Hypothesis keeps a cache (unicode tables) on disk: in .run/, out of git.
 set_hypothesis_home_dir(str(ROOT / ".run" / "hypothesis"))
@@ -110,19 +110,8 @@ def hostile_settings(scale):
 
 @pytest.fixture(scope="module")
 def stage(odoo_env, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hardening_input")
-    db = Database(odoo_env, "input").create()
-    sim = start_simulator()
-    conf = db.write_conf(folder, sim)
-    server = None
-    try:
-        server = OdooServer(odoo_env, conf, folder).start()
-        yield {"db": db, "sim": sim, "server": server, "world": World(server, sim)}
-    finally:
-        if server is not None:
-            server.stop()
-        sim.stop()
-        db.drop()
+    with scenario(odoo_env, tmp_path_factory, "input") as stage_:
+        yield dict(stage_, world=World(stage_["server"], stage_["sim"]))
 
 
 class World(object):

@@ -13,27 +13,15 @@ import time
 
 import pytest
 
-from hardening_support import (Database, OdooServer, outcome, print_table, start_simulator,
-                               wait_for)
+from hardening_support import outcome, print_table, scenario, wait_for
 
 CALLS = 50
 
 
 @pytest.fixture(scope="module")
 def stage(odoo_env, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hardening_retries")
-    db = Database(odoo_env, "retries").create()
-    sim = start_simulator()
-    conf = db.write_conf(folder, sim)
-    server = None
-    try:
-        server = OdooServer(odoo_env, conf, folder).start()
-        yield {"db": db, "sim": sim, "server": server}
-    finally:
-        if server is not None:
-            server.stop()
-        sim.stop()
-        db.drop()
+    with scenario(odoo_env, tmp_path_factory, "retries") as stage_:
+        yield stage_
 
 
 def test_fifty_parallel_retries_retry_once(stage, capsys):

@@ -37,8 +37,8 @@ from pathlib import Path
 
 import pytest
 
-from hardening_support import (DEMO_TOKENS, SYSTEMS, Database, OdooServer, phones, seed_lines,
-                               start_simulator, wait_for)
+from hardening_support import (DEMO_TOKENS, SYSTEMS, Database, OdooServer, phones, scenario,
+                               seed_lines, start_simulator, wait_for)
 
 # The last line of a traceback that Odoo 11 sends for a ValidationError (and
 # the other except_orm) raised on purpose: a refusal, not a crash.
@@ -153,19 +153,8 @@ class Listener(object):
 # ----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def stage(odoo_env, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("security_rpc")
-    db = Database(odoo_env, "security").create()
-    sim = start_simulator()
-    conf = db.write_conf(folder, sim)
-    server = None
-    try:
-        server = OdooServer(odoo_env, conf, folder).start()
-        yield {"db": db, "sim": sim, "server": server, "folder": folder, "odoo_env": odoo_env}
-    finally:
-        if server is not None:
-            server.stop()
-        sim.stop()
-        db.drop()
+    with scenario(odoo_env, tmp_path_factory, "security") as stage_:
+        yield dict(stage_, odoo_env=stage_["env"])
 
 
 @pytest.fixture(scope="module")
