@@ -376,7 +376,9 @@ class TelecomDeployment(models.Model):
     def _telecom_sync_option_lines(self):
         """Add to the deployment's lines the lines its options are for.
         Returns True."""
-        for deployment in self.with_context(active_test=False):
+        # Only the lines' column of thousands of options.
+        for deployment in self.with_context(active_test=False,
+                                            prefetch_fields=False):
             missing = deployment.option_ids.mapped("line_id") - \
                 deployment.line_ids
             if missing:
@@ -390,7 +392,8 @@ class TelecomDeployment(models.Model):
         whose price no Telecom Manager set: the price when the work is done
         is the catalogue's, whatever was stored while it was a draft."""
         Option = self.env["telecom.deployment.option"]
-        options = Option.search([
+        # Only the columns used, of thousands of options.
+        options = Option.with_context(prefetch_fields=False).search([
             ("deployment_id", "in", self.ids),
             ("price_overridden", "!=", True)])
         by_product = defaultdict(lambda: Option)
