@@ -21,16 +21,6 @@ install_debian_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
 }
 
-find_python37() {
-    local c
-    for c in "${PYTHON37:-}" "$(command -v python3.7 || true)" \
-             "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.7*/bin/python3.7 /root/.pyenv/versions/3.7*/bin/python3.7; do
-        [ -n "$c" ] && [ -x "$c" ] && "$c" -c 'import sys; assert sys.version_info[:2] == (3, 7)' 2>/dev/null \
-            && { echo "$c"; return 0; }
-    done
-    return 1
-}
-
 install_venv() {
     local stamp="$VENV/.project-requirements" want
     want=$(cat "$ROOT/requirements.txt" "$ROOT/constraints.txt" "$ROOT/requirements-nodeps.txt" \
@@ -38,7 +28,7 @@ install_venv() {
     [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
     if [ ! -x "$PY" ]; then
         local py37
-        py37=$(find_python37) || die "Odoo 11 needs Python 3.7 and none was found.
+        py37=$(find_python 3.7 PYTHON37) || die "Odoo 11 needs Python 3.7 and none was found.
   Install it with pyenv ('pyenv install 3.7.16') or your system's packages,
   or point PYTHON37 at its python3.7 executable, then run this again."
         say "Creating the Python 3.7 virtualenv in $VENV (from $py37)"

@@ -16,6 +16,19 @@ mkdir -p "$RUN" "$RUN/bin" "$RUN/log"
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
+# Print the path of a python of version $1 (e.g. 3.7): the one named by the
+# variable $2 (e.g. PYTHON37) if set, python$1 on the PATH, or pyenv's.
+find_python() {
+    local version="$1" named="${!2:-}" c
+    for c in "$named" "$(command -v "python$version" || true)" \
+             "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$version".*/bin/python"$version" \
+             /root/.pyenv/versions/"$version".*/bin/python"$version"; do
+        [ -n "$c" ] && [ -x "$c" ] && "$c" -c "import sys; assert '%d.%d' % sys.version_info[:2] == '$version'" 2>/dev/null \
+            && { echo "$c"; return 0; }
+    done
+    return 1
+}
+
 # The project's addons: every folder at the root holding a __manifest__.py.
 project_addons() {
     local d names=()

@@ -11,23 +11,13 @@
 
 LINT_VENV="${LINT_VENV:-$ROOT/.venv-lint}"
 
-find_python311() {
-    local c
-    for c in "${PYTHON311:-}" "$(command -v python3.11 || true)" \
-             "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.11*/bin/python3.11 /root/.pyenv/versions/3.11*/bin/python3.11; do
-        [ -n "$c" ] && [ -x "$c" ] && "$c" -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null \
-            && { echo "$c"; return 0; }
-    done
-    return 1
-}
-
 install_lint_venv() {
     local stamp="$LINT_VENV/.project-requirements" want
     want=$(sha1sum < "$ROOT/requirements-lint.txt" | cut -c1-40)
     [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
     if [ ! -x "$LINT_VENV/bin/python" ]; then
         local py311
-        py311=$(find_python311) || die "make lint needs Python 3.11 (pylint-odoo does not run on 3.7) and none was found.
+        py311=$(find_python 3.11 PYTHON311) || die "make lint needs Python 3.11 (pylint-odoo does not run on 3.7) and none was found.
   Install it with pyenv ('pyenv install 3.11.7') or your system's packages,
   or point PYTHON311 at its python3.11 executable, then run this again."
         say "Creating the linters' Python 3.11 virtualenv in $LINT_VENV (from $py311)"
