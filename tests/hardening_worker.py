@@ -1,6 +1,6 @@
-"""An Odoo process of its own for the hardening tests: runs the SNAIC/CFAST
-crons (or builds a backlog) on a database, the way Odoo's cron threads do,
-and prints what it did as one line of JSON on stdout.
+"""An Odoo process of its own for the hardening tests: does the work of the
+SNAIC/CFAST jobs (or builds a backlog) on a database, the way a queue_job
+worker does, and prints what it did as one line of JSON on stdout.
 
 Run with the virtualenv's python (never imported by pytest):
 
@@ -11,17 +11,20 @@ Run with the virtualenv's python (never imported by pytest):
 
 Actions:
 
-* ``push``: one run of ``telecom.sync.request._cron_push()``;
-* ``reconcile``: one run of ``_cron_reconcile()``;
-* ``fetch_ids``: one run of ``_cron_fetch_missing_ids()``;
-* ``drain``: ``_cron_push()`` again and again until no request (after
+* ``push``: one lane's work (``_telecom_run_lane``) on every active
+  connection, as the job of a lane does (read back, then claim and send
+  until nothing is due);
+* ``reconcile``: the read-back of every active connection's unknown
+  outcomes;
+* ``fetch_ids``: the look-ups of every active connection's missing IDs;
+* ``drain``: ``push`` again and again until no request (after
   ``--after-id``) is pending, sending or of unknown outcome (or the deadline
   passes), sleeping until the next one is due in between;
 * ``backlog``: as ``--login``, create a line per number of ``--phones-file``
   in the demo parc, run Recharge DATA on them and set the deployment done;
-  committed *without* the background push that the commit would start, as
-  when the server that made it died right after the commit: only the crons
-  push it.
+  committed *without* the jobs that would push it, as when the server that
+  made it died right after the commit: only the workers started by the
+  test push it.
 
 ``--start-at`` (epoch seconds) is a barrier: the registry is loaded first,
 then the action starts at that moment, so that two workers race for real.
@@ -63,11 +66,11 @@ def instrument(registry, record):
     """Record, around the engine's own methods, the requests this process
     claimed and the outcomes of its read-backs."""
     cls = registry["telecom.sync.request"]
-    claim, reconcile = cls._telecom_claim, cls._telecom_reconcile
+    take, reconcile = cls._telecom_take, cls._telecom_reconcile
 
-    @api.multi
-    def claim_recorded(self):
-        claimed = claim(self)
+    @api.model
+    def take_recorded(self, ids):
+        claimed = take(self, ids)
         record["claimed"].extend(claimed.ids)
         return claimed
 
@@ -77,8 +80,16 @@ def instrument(registry, record):
         record["reconciled"].update(counts or {})
         return counts
 
-    cls._telecom_claim = claim_recorded
+    cls._telecom_take = take_recorded
     cls._telecom_reconcile = reconcile_recorded
+
+
+def push(env):
+    """A lane's work on every active connection, until nothing is due."""
+    for backend in env["telecom.api.backend"].search([]):
+        more = True
+        while more:
+            more = backend._telecom_run_lane()[1]
 
 
 def open_states(cr, after_id):
@@ -89,13 +100,12 @@ def open_states(cr, after_id):
 
 
 def drain(env, deadline, after_id):
-    """Run the push cron until nothing is left to send or read back among
+    """Do the lanes' work until nothing is left to send or read back among
     the requests after ``after_id``."""
-    Request = env["telecom.sync.request"]
     runs = 0
     end = time.time() + deadline
     while True:
-        Request._cron_push()
+        push(env)
         env.cr.commit()
         runs += 1
         left = open_states(env.cr, after_id)
@@ -135,10 +145,8 @@ def backlog(env, args):
         if action.get("res_id") else uenv["telecom.deployment"].search(action["domain"])
     today = odoo.fields.Date.context_today(deployments)
     deployments.write({"date_installed": today, "date_activation": today})
-    deployments.action_done()
-    # The commit would start the background push: drop it, as if the server
-    # died right after committing.
-    env.cr._pop_event_handlers()
+    # Without its jobs, as if the server died right after committing.
+    deployments.with_context(telecom_sync_no_autopush=True).action_done()
     env.cr.commit()
     requests = env["telecom.sync.request"].search([("line_id", "in", lines.ids)])
     return {"lines": lines.ids, "deployments": deployments.ids,
@@ -167,12 +175,18 @@ def main(argv=None):
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             Request = env["telecom.sync.request"]
+            backends = env["telecom.api.backend"].search([])
             if args.action == "push":
-                Request._cron_push()
+                push(env)
             elif args.action == "reconcile":
-                Request._cron_reconcile()
+                for backend in backends:
+                    Request._telecom_reconcile_backend(backend, 10 ** 6)
             elif args.action == "fetch_ids":
-                Request._cron_fetch_missing_ids()
+                for backend in backends:
+                    last = 0
+                    while last is not None:
+                        last = Request._telecom_fetch_all_missing_ids(
+                            backend, 200, after_id=last)[1]
             elif args.action == "drain":
                 result["runs"], result["left"] = drain(env, args.deadline, args.after_id)
             elif args.action == "backlog":

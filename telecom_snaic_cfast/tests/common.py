@@ -11,6 +11,8 @@ import requests
 
 from odoo import fields
 from odoo.tests.common import SavepointCase
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import Job
 
 SIM_SCRIPT = os.path.normpath(os.path.join(
     os.path.dirname(__file__), "..", "..", "simulator", "sim.py"))
@@ -123,6 +125,43 @@ class SyncCase(SavepointCase):
         deployments.write({"date_installed": today, "date_activation": today})
         deployments.action_done()
         return deployments
+
+    def run_jobs(self, rounds=10):
+        """Run the sync's queued jobs that are due, as the job runner does
+        (in this transaction), until none is left; returns their results."""
+        results = []
+        for _round in range(rounds):
+            now = fields.Datetime.now()
+            jobs = self.env["queue.job"].search([
+                ("state", "=", "pending"),
+                ("model_name", "=", "telecom.api.backend"),
+                "|", ("eta", "=", False), ("eta", "<=", now)], order="id")
+            if not jobs:
+                return results
+            for record in jobs:
+                job = Job.load(self.env, record.uuid)
+                job.set_started()
+                job.store()
+                try:
+                    job.perform()
+                except RetryableJobError:
+                    job.postpone(seconds=3600)
+                    job.set_pending(reset_retry=False)
+                else:
+                    job.set_done()
+                    results.append(job.result)
+                job.store()
+        return results
+
+    def cron_push(self):
+        """The push cron, then the jobs it queued."""
+        self.env["telecom.sync.request"]._cron_push()
+        return self.run_jobs()
+
+    def cron_reconcile(self):
+        """The read-back cron, then the jobs it queued."""
+        self.env["telecom.sync.request"]._cron_reconcile()
+        return self.run_jobs()
 
     def requests_of(self, deployments, system=None):
         requests_ = deployments.mapped("sync_request_ids")

@@ -5,7 +5,7 @@ seed's flow and for each fault of the fault table in docs/ARCHITECTURE.md."""
 from collections import Counter
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.addons.queue_job.job import Job
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tools import config
 
 from .common import TOKENS, SyncCase
@@ -312,13 +312,14 @@ class TestSyncFaults(SyncCase):
         # reads it back (not applied) and it is sent again.
         request.write({"sent_at": "2000-01-01 00:00:00"})
         # Not before its deadline: its sender may still be sending.
-        self.env["telecom.sync.request"]._cron_reconcile()
+        self.cron_reconcile()
         self.assertEqual(request.state, "sent")
         request.write({"send_deadline": "2000-01-01 00:05:00"})
-        self.env["telecom.sync.request"]._cron_reconcile()
-        self.assertEqual(request.state, "pending")
-        self.env["telecom.sync.request"]._cron_push()
+        # Past it, the job of the read-back finds it not applied, and its
+        # lane sends it (same key).
+        self.cron_reconcile()
         self.assertEqual(request.state, "done")
+        self.assertEqual(request.attempt_count, 2)
         # (The cron also sends what the demo's requests were waiting for.)
         self.assertEqual(len([a for a in self.sim.applied("snaic")
                               if a["reference"].startswith(request.reference)]), 1)
@@ -451,6 +452,7 @@ class TestSyncUsers(SyncCase):
         line = self.lines[2]
         self.assertFalse(line.cfast_id)
         self.env["telecom.sync.request"]._cron_fetch_missing_ids()
+        self.assertIn("ID(s) found", " ".join(self.run_jobs()))
         self.assertEqual(line.cfast_id, "880003")
         self.assertEqual(line.site_id.cfast_id, "5101")
 
@@ -481,7 +483,7 @@ class TestSyncWaiting(SyncCase):
         self.assertEqual((request.backend_id, request.blocked),
                          (backend, "archived"))
         self.assertIn("waiting for a connection", deployment.sync_summary)
-        self.env["telecom.sync.request"]._cron_push()
+        self.cron_push()
         self.assertEqual(request.state, "pending")
         self.assertFalse(self.sim.applied("cfast"))
         with self.assertRaises(UserError):
@@ -491,7 +493,7 @@ class TestSyncWaiting(SyncCase):
 
         backend.active = True
         self.assertFalse(request.blocked)
-        self.env["telecom.sync.request"]._cron_push()
+        self.cron_push()
         self.assertEqual(request.state, "done")
         self.assertEqual(len(self.sim.applied("cfast")), 1)
 
@@ -520,7 +522,7 @@ class TestSyncWaiting(SyncCase):
         self.assertEqual((request.backend_id.id, request.blocked),
                          (False, "no_connection"))
         self.assertEqual(request.state, "pending")
-        self.env["telecom.sync.request"]._cron_push()
+        self.cron_push()
         self.assertEqual(request.state, "pending")
 
         backend = self.env["telecom.api.backend"].create({
@@ -529,35 +531,78 @@ class TestSyncWaiting(SyncCase):
                 "snaic"].token, "company_id": company.id})
         self.assertEqual(request.backend_id, backend)
         self.assertFalse(request.blocked)
-        self.env["telecom.sync.request"]._cron_push()
+        self.cron_push()
         self.assertEqual(request.state, "done")
         self.assertEqual(len([a for a in self.sim.applied("snaic")
                               if a["phone"] == line.phone_number]), 1)
 
 
 class TestSyncJobs(SyncCase):
-    """The push is a job of OCA queue_job, queued with the requests."""
+    """The push is done by jobs of OCA queue_job, queued with the requests:
+    lanes per connection, in the channel of its system."""
 
-    def _push_jobs(self, requests_):
-        return self.env["queue.job"].search([
-            ("model_name", "=", "telecom.sync.request"),
-            ("method_name", "=", "_telecom_job_push")]).filtered(
-                lambda job: set(job.record_ids) & set(requests_.ids))
+    def _lane_jobs(self, backend=None):
+        jobs = self.env["queue.job"].search([
+            ("model_name", "=", "telecom.api.backend"),
+            ("method_name", "=", "_telecom_job_lane"),
+            ("state", "in", ("pending", "enqueued"))])
+        return jobs.filtered(lambda job: not backend or
+                             job.record_ids == backend.ids)
 
-    def test_done_queues_one_push_job(self):
+    def test_done_queues_lanes_in_the_channel_of_each_system(self):
+        self.env["queue.job"].search([]).unlink()
         deployment = self.make_done(self.lines[:2])
         requests_ = self.requests_of(deployment)
-        jobs = self._push_jobs(requests_)
-        self.assertEqual(len(jobs), 1)
-        self.assertEqual(set(jobs.record_ids), set(requests_.ids))
-        self.assertEqual(jobs.channel, "root.telecom_sync")
-        self.assertEqual(jobs.state, "pending")
-        # Queued again while it waits: the identity key keeps one job.
+        for system, backend in self.backends.items():
+            jobs = self._lane_jobs(backend)
+            # 2 requests per system: one lane is enough.
+            self.assertEqual(len(jobs), 1, system)
+            self.assertEqual(jobs.channel, "root.telecom_sync.%s" % system)
+        # Queued again while they wait: the identity keys keep one job each.
         requests_._telecom_enqueue_push()
-        self.assertEqual(len(self._push_jobs(requests_)), 1)
-        # The job does the push.
-        Job.load(self.env, jobs.uuid).perform()
+        self.env["telecom.sync.request"]._cron_push()
+        self.assertEqual(len(self._lane_jobs()), 2)
+        # The jobs do the push; nothing is left to queue afterwards.
+        self.assertTrue(self.run_jobs())
         self.assertEqual(set(requests_.mapped("state")), {"done"})
+        self.env["telecom.sync.request"]._cron_push()
+        self.assertFalse(self._lane_jobs())
+
+    def test_lanes_follow_the_connection_limit(self):
+        self.env["queue.job"].search([]).unlink()
+        backend = self.backends["snaic"]
+        backend.pool_size = 3
+        lines = self.env["telecom.line"].browse()
+        for index in range(100):
+            lines |= self.new_line("06990%05d" % index)
+        self.sim.post("snaic", "/_sim/seed",
+                      {"lines": lines.mapped("phone_number")})
+        self.sim.post("cfast", "/_sim/seed",
+                      {"lines": lines.mapped("phone_number")})
+        self.make_done(lines)
+        # 100 due requests want 5 lanes; the connection allows 3.
+        self.assertEqual(len(self._lane_jobs(backend)), 3)
+        self.assertEqual(len(self._lane_jobs(self.backends["cfast"])),
+                         min(5, self.backends["cfast"].pool_size))
+
+    def test_a_busy_lane_waits_instead_of_running_beside(self):
+        backend = self.backends["snaic"]
+        deployment = self.make_done(self.lines[:1])
+        # Another session holds lane 0 (a job of it still running).
+        other = self.registry.cursor()
+        try:
+            other.execute("SELECT pg_try_advisory_lock(%s, %s)", (
+                0x7E1C, backend.id * 1000))
+            self.assertTrue(other.fetchone()[0])
+            with self.assertRaises(RetryableJobError):
+                backend._telecom_job_lane(0)
+            self.assertEqual(self.requests_of(deployment, "snaic").state,
+                             "pending")
+        finally:
+            other.execute("SELECT pg_advisory_unlock_all()")
+            other.close()
+        self.assertIn("applied:", backend._telecom_job_lane(0))
+        self.assertEqual(self.requests_of(deployment, "snaic").state, "done")
 
     def test_no_delay_from_a_caller_does_not_push_inside_its_transaction(self):
         # queue_job would run the job at once, inside the caller's
@@ -567,5 +612,4 @@ class TestSyncJobs(SyncCase):
         deployment = self.make_done(self.lines[:1])
         requests_ = self.requests_of(deployment)
         self.assertEqual(set(requests_.mapped("state")), {"pending"})
-        self.assertEqual(len(self._push_jobs(requests_)), 1)
-
+        self.assertTrue(self._lane_jobs())

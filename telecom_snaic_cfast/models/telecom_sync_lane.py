@@ -1,0 +1,229 @@
+# Copyright 2026 Telecom Parc contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The jobs of the sync, run by OCA queue_job's job runner.
+
+Each connection pushes through *lanes*: as many jobs at once as its
+"Concurrent Requests" (the most concurrent calls its system accepts), in the
+queue_job channel of its system (``root.telecom_sync.snaic``,
+``root.telecom_sync.cfast``). A lane reads back the unknown outcomes, then
+claims due requests in batches and sends them, one call after the other,
+until none is left or its time is up; it then hands over to a new job.
+
+A lane is a PostgreSQL advisory lock per (connection, lane number), held
+while its job runs: a second job of the same lane (queued while the first
+was running) waits for it instead of running beside it, so the calls to a
+system never exceed the connection's limit, whatever the job runner's
+channel allows. Identity keys keep one waiting job per lane.
+"""
+import logging
+import math
+import time
+from collections import defaultdict
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import job
+
+_logger = logging.getLogger(__name__)
+
+# Seconds of work a lane does before it hands over to a new job (each job
+# holds an Odoo worker: its HTTP request must end well before the workers'
+# limit_time_real). Past it no new call starts.
+LANE_BUDGET = 40
+# A lane for every this many due requests, up to the connection's limit.
+LANE_SHARE = 20
+# Seconds before a job whose lane is busy tries again.
+LANE_BUSY_DELAY = 2
+# The namespace of the lanes' advisory locks (the other key is the lane).
+LOCK_NAMESPACE = 0x7E1C
+# Lines looked up per step of the job that fetches missing IDs.
+FETCH_STEP = 200
+
+
+class TelecomApiBackend(models.Model):
+    _inherit = "telecom.api.backend"
+
+    # ------------------------------------------------------------------
+    # Queueing
+    # ------------------------------------------------------------------
+    @api.multi
+    def _telecom_channel(self):
+        """The queue_job channel of this connection's system."""
+        self.ensure_one()
+        return "root.telecom_sync.%s" % self.system
+
+    @api.multi
+    def _telecom_delayable(self, identity, description, eta=None):
+        # A caller who sends test_queue_job_no_delay would have queue_job
+        # run the job at once, inside the caller's transaction: never here.
+        self.ensure_one()
+        return self.sudo().with_context(
+            test_queue_job_no_delay=False).with_delay(
+                channel=self._telecom_channel(), eta=eta,
+                description=description,
+                identity_key="telecom-sync-%d-%s" % (self.id, identity))
+
+    @api.multi
+    def _telecom_enqueue_lanes(self):
+        """Queue the lanes these active connections need now: one for every
+        few due requests (and one to read back unknown outcomes), up to
+        each connection's limit of concurrent requests. A lane already
+        waiting to run is not queued twice. Returns True."""
+        Request = self.env["telecom.sync.request"].sudo()
+        for backend in self.sudo().filtered("active"):
+            mine = [("backend_id", "=", backend.id)]
+            due = Request.search_count(Request._telecom_due_domain() + mine)
+            wanted = int(math.ceil(due / float(LANE_SHARE)))
+            if not wanted and Request.search_count(
+                    Request._telecom_reconcile_domain() + mine):
+                wanted = 1
+            for lane in range(min(wanted, backend.pool_size)):
+                backend._telecom_delayable(
+                    "lane-%d" % lane,
+                    _("%(connection)s: push the MAJ (lane %(lane)d)") % {
+                        "connection": backend.name, "lane": lane + 1},
+                )._telecom_job_lane(lane)
+        return True
+
+    @api.multi
+    def _telecom_enqueue_next_retry(self):
+        """Queue a lane for the earliest request of this connection that
+        waits for a retry (back-off, Retry-After), at that time."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT min(next_attempt_at) FROM telecom_sync_request "
+            "WHERE backend_id = %s AND state = 'pending' "
+            "AND next_attempt_at > %s", (
+                self.id, fields.Datetime.now()))
+        eta = self.env.cr.fetchone()[0]
+        if eta:
+            self._telecom_delayable(
+                "retry", _("%(connection)s: retry the MAJ") % {
+                    "connection": self.name},
+                eta=fields.Datetime.from_string(eta) if isinstance(
+                    eta, str) else eta)._telecom_job_lane(0)
+
+    @api.multi
+    def _telecom_enqueue_fetch_ids(self, after_id=0):
+        """Queue the job that looks up the IDs missing in the systems of
+        these active connections. Returns True."""
+        for backend in self.sudo().filtered("active"):
+            backend._telecom_delayable(
+                "fetch-%d" % after_id,
+                _("%(connection)s: fetch the missing IDs") % {
+                    "connection": backend.name},
+            )._telecom_job_fetch_ids(after_id)
+        return True
+
+    # ------------------------------------------------------------------
+    # Jobs
+    # ------------------------------------------------------------------
+    @job(default_channel="root.telecom_sync")
+    @api.multi
+    def _telecom_job_lane(self, lane):
+        """Job: push this connection's requests in lane ``lane`` (see the
+        module's docstring). Returns what became of them, in words."""
+        self.ensure_one()
+        backend = self.sudo()
+        if not backend.active:
+            return _("The connection is archived: nothing sent.")
+        if not backend._telecom_lane_lock(lane):
+            # The same lane is still running: wait for it, not beside it.
+            raise RetryableJobError(
+                _("The previous job of this lane is still running."),
+                seconds=LANE_BUSY_DELAY, ignore_retry=True)
+        try:
+            counts, more = backend._telecom_run_lane()
+        finally:
+            backend._telecom_lane_unlock(lane)
+        if more:
+            # Time is up with requests left: a new job carries on.
+            backend._telecom_delayable(
+                "lane-%d" % lane,
+                _("%(connection)s: push the MAJ (lane %(lane)d)") % {
+                    "connection": backend.name, "lane": lane + 1},
+            )._telecom_job_lane(lane)
+        else:
+            backend._telecom_enqueue_next_retry()
+        return backend._telecom_summary(counts)
+
+    @job(default_channel="root.telecom_sync")
+    @api.multi
+    def _telecom_job_fetch_ids(self, after_id=0):
+        """Job: look up the IDs missing in this connection's system, for a
+        few hundred lines at a time, handing over to a new job when its
+        time is up. Returns the count of IDs found, in words."""
+        self.ensure_one()
+        backend = self.sudo()
+        if not backend.active:
+            return _("The connection is archived: nothing looked up.")
+        Request = self.env["telecom.sync.request"].sudo()
+        stop_at, found, last = time.time() + LANE_BUDGET, 0, after_id
+        while last is not None and time.time() < stop_at:
+            count, last = Request._telecom_fetch_all_missing_ids(
+                backend, FETCH_STEP, after_id=last)
+            found += count
+        if last is not None:
+            backend._telecom_enqueue_fetch_ids(after_id=last)
+        return _("%(count)d ID(s) found") % {"count": found}
+
+    # ------------------------------------------------------------------
+    # A lane's work
+    # ------------------------------------------------------------------
+    @api.multi
+    def _telecom_run_lane(self, budget=LANE_BUDGET):
+        """Read back this connection's unknown outcomes, then claim and
+        send its due requests in batches until none is left or ``budget``
+        seconds have passed. Returns the counts by final state and whether
+        due requests are left."""
+        self.ensure_one()
+        Request = self.env["telecom.sync.request"].sudo()
+        stop_at = time.time() + budget
+        size = max(1, self.batch_size)
+        counts = defaultdict(int)
+        for state, count in Request._telecom_reconcile_backend(
+                self, size).items():
+            counts[state] += count
+        while True:
+            if time.time() >= stop_at:
+                return counts, True
+            claimed = Request._telecom_claim_due(self, size)
+            if not claimed:
+                return counts, False
+            for state, count in claimed.with_context(
+                    telecom_sync_stop_at=stop_at)._telecom_send(
+                        self).items():
+                counts[state] += count
+
+    @api.multi
+    def _telecom_lane_lock(self, lane):
+        """Take the advisory lock of this connection's lane ``lane`` for
+        this database session; False when another session holds it."""
+        self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (
+            LOCK_NAMESPACE, self.id * 1000 + lane))
+        return self.env.cr.fetchone()[0]
+
+    @api.multi
+    def _telecom_lane_unlock(self, lane):
+        # After an error the transaction refuses every query until it is
+        # rolled back (the job runner rolls it back anyway).
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (
+                    LOCK_NAMESPACE, self.id * 1000 + lane))
+        except psycopg2.Error:
+            self.env.cr.rollback()
+            self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (
+                LOCK_NAMESPACE, self.id * 1000 + lane))
+
+    @api.model
+    def _telecom_summary(self, counts):
+        """The counts of a lane in words, for the job's result."""
+        labels = {"done": _("applied"), "error": _("in error"),
+                  "pending": _("to retry"), "unknown": _("outcome unknown")}
+        return ", ".join(
+            "%s: %d" % (labels.get(state, state), count)
+            for state, count in sorted(counts.items()) if count) or _(
+                "nothing to send")

@@ -1,0 +1,510 @@
+# Copyright 2026 Telecom Parc contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The push of the sync requests: claim, send, save the results.
+
+A job of queue_job (``telecom_sync_lane.py``) calls these; it is the only
+caller that commits. The calls to the system are made one after the other
+by the job that holds the requests: the concurrency is the number of jobs
+(the connection's "Concurrent Requests"), never a thread of ours.
+"""
+import itertools
+import logging
+import random
+import threading
+import time
+import uuid
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.tools import float_repr
+
+from ..clients import (ApiError, ConfigurationError, PermanentError,
+                       RetryableError, UnknownOutcomeError, make_client)
+from .telecom_api_backend import SYSTEMS
+from .telecom_sync_request import STALE_MARGIN, _now
+
+_logger = logging.getLogger(__name__)
+
+# The remote already holds an option with our reference: never an error,
+# the read-back settles it.
+DUPLICATE_CODES = ("duplicate_reference", "DUPLICATE_EXTERNAL_REFERENCE")
+# A 429 is a wait, not a failed attempt; but after this many waits per allowed
+# attempt, a system that never stops refusing shows an error.
+THROTTLES_PER_ATTEMPT = 3
+# Results are committed in groups of this many, or after this many seconds:
+# a commit per request would cap the push rate, and a result lost in a crash
+# is read back by our reference before anything is sent again.
+COMMIT_EVERY = 20
+COMMIT_AFTER = 1.0
+
+# The outcome of a request whose worker reached its deadline before sending.
+NOT_SENT = object()
+
+
+class TelecomSyncRequest(models.Model):
+    _inherit = "telecom.sync.request"
+
+    # ------------------------------------------------------------------
+    # Transactions
+    # ------------------------------------------------------------------
+    @api.model
+    def _telecom_can_commit(self):
+        # Tests run in one transaction that is rolled back at the end.
+        return not getattr(threading.currentThread(), "testing", False) and \
+            not self.env.context.get("telecom_sync_no_commit")
+
+    @api.model
+    def _telecom_commit(self):
+        if self._telecom_can_commit():
+            # The outbox commits on purpose (see telecom_sync_request.py):
+            # a claim must be visible to the other jobs before anything is
+            # sent, and saved results must stay written whatever happens to
+            # the next ones. Only the jobs call this; tests never commit
+            # (_telecom_can_commit).
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _telecom_retry_conflicts(self, func, what, attempts=5):
+        """Run ``func()`` in a savepoint after a commit; when a concurrent
+        worker changed the same rows (a serialization failure under Odoo's
+        REPEATABLE READ), retry with a fresh snapshot. Jobs pushing SNAIC
+        and CFAST for the same lines store IDs for the same records and post
+        on the same deployment at the same moment. Returns func's result, or
+        None after ``attempts`` conflicts (logged: what func writes is
+        derived or informational, the requests' states are committed)."""
+        for attempt in range(attempts):
+            self._telecom_commit()
+            try:
+                with self.env.cr.savepoint():
+                    return func()
+            except psycopg2.extensions.TransactionRollbackError:
+                if not self._telecom_can_commit():
+                    raise
+                self.env.clear()
+                time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
+        _logger.warning("%s: gave up after %d conflicts with other workers",
+                        what, attempts)
+        return None
+
+    @api.model
+    def _telecom_lock_rows(self, query, params, attempts=3):
+        """Run ``query`` (a ``SELECT id ... FOR UPDATE SKIP LOCKED``) on a
+        fresh snapshot and return the ids it locked. A row changed by
+        another worker since our snapshot (a serialization failure) makes
+        us try again, then skip this turn."""
+        for _attempt in range(attempts):
+            self._telecom_commit()  # a fresh snapshot for the lock
+            try:
+                with self.env.cr.savepoint():
+                    self.env.cr.execute(query, params)
+                    return [row[0] for row in self.env.cr.fetchall()]
+            except psycopg2.extensions.TransactionRollbackError:
+                if not self._telecom_can_commit():
+                    raise
+                _logger.info("sync requests changed by another worker; "
+                             "trying again")
+        return []
+
+    @api.multi
+    def _telecom_lock(self, states, extra_sql="", extra_params=()):
+        """Lock the rows of these requests that are in ``states`` and not
+        locked by another worker; returns the ids got."""
+        if not self:
+            return []
+        return self._telecom_lock_rows(
+            "SELECT id FROM telecom_sync_request WHERE id IN %s "
+            "AND state IN %s " + extra_sql +
+            " ORDER BY id FOR UPDATE SKIP LOCKED",
+            (tuple(self.ids), tuple(states)) + tuple(extra_params))
+
+    # ------------------------------------------------------------------
+    # Claim
+    # ------------------------------------------------------------------
+    @api.multi
+    def _telecom_claim(self):
+        """Take the due requests among these for this worker. Returns the
+        requests taken (see ``_telecom_take``)."""
+        now = fields.Datetime.to_string(_now())
+        return self._telecom_take(self._telecom_lock(
+            ("pending",),
+            "AND (next_attempt_at IS NULL OR next_attempt_at <= %s)", (now,)))
+
+    @api.model
+    def _telecom_claim_due(self, backend, limit):
+        """Take at most ``limit`` due requests of ``backend``, the oldest
+        due first, skipping those another job holds. Returns them."""
+        now = fields.Datetime.to_string(_now())
+        return self._telecom_take(self._telecom_lock_rows(
+            "SELECT id FROM telecom_sync_request WHERE backend_id = %s "
+            "AND state = 'pending' AND (next_attempt_at IS NULL OR "
+            "next_attempt_at <= %s) ORDER BY next_attempt_at NULLS FIRST, id "
+            "LIMIT %s FOR UPDATE SKIP LOCKED", (backend.id, now, limit)))
+
+    @api.model
+    def _telecom_take(self, ids):
+        """Mark the locked requests ``ids`` as this worker's: state "sent",
+        one more attempt, a deadline and a claim token of their own;
+        committed. Returns them."""
+        if not ids:
+            return self.browse()
+        moment = _now()
+        now = fields.Datetime.to_string(moment)
+        # Its own deadline: past it, this worker starts no call (see
+        # _telecom_send), so nothing can still be on the way.
+        backend = self.browse(ids[:1]).sudo().backend_id
+        deadline = moment + timedelta(seconds=STALE_MARGIN + 2 * (
+            backend.timeout_connect + backend.timeout))
+        self.env.cr.execute(
+            "UPDATE telecom_sync_request SET state = 'sent', sent_at = %s, "
+            "send_deadline = %s, claim_token = %s, "
+            "attempt_count = COALESCE(attempt_count, 0) + 1, write_date = %s, "
+            "write_uid = %s WHERE id IN %s",
+            (now, fields.Datetime.to_string(deadline), uuid.uuid4().hex, now,
+             self.env.uid, tuple(ids)))
+        claimed = self.browse(ids)
+        claimed.invalidate_cache(
+            ["state", "sent_at", "send_deadline", "claim_token",
+             "attempt_count"], ids)
+        self._telecom_commit()
+        return claimed
+
+    # ------------------------------------------------------------------
+    # Push
+    # ------------------------------------------------------------------
+    @api.multi
+    def _telecom_push(self, read_back=True):
+        """Push these requests now, by connection and in batches, in this
+        worker (the jobs push by connection instead: ``_telecom_claim_due``).
+        Only the ones still pending and due when locked are sent. Returns a
+        dict of counts by final state.
+
+        A dropped connection or a timeout leaves an outcome unknown: with
+        ``read_back`` those are read back at once by our reference (never
+        resent before), and what the system does not have is sent once more
+        with the same key; what is still unknown is left to the crons."""
+        counts = defaultdict(int)
+        by_backend = defaultdict(list)
+        # Waiting for a connection (none, or archived): nothing to send.
+        requests = self.sudo().filtered(lambda r: r.backend_id.active)
+        for request in requests:
+            by_backend[request.backend_id].append(request.id)
+        for backend, ids in by_backend.items():
+            size = max(1, backend.batch_size)
+            for start in range(0, len(ids), size):
+                claimed = requests.browse(
+                    ids[start:start + size])._telecom_claim()
+                for state, count in claimed._telecom_send(backend).items():
+                    counts[state] += count
+        if read_back and counts.get("unknown"):
+            requests.invalidate_cache(["state"], requests.ids)
+            unknown = requests.filtered(lambda r: r.state == "unknown")
+            settled = unknown._telecom_reconcile()
+            again = unknown.filtered(lambda r: r.state == "pending")
+            resent = again._telecom_push(read_back=False)
+            counts["unknown"] -= len(unknown)
+            for state, count in settled.items():
+                if state != "pending":
+                    counts[state] += count
+            for state, count in resent.items():
+                counts[state] += count
+            counts = defaultdict(int, {k: v for k, v in counts.items() if v})
+        return dict(counts)
+
+    @api.multi
+    def _telecom_send(self, backend):
+        """Send these claimed requests of ``backend``: fetch the missing IDs,
+        apply the options one request after the other, save the results as
+        they come. Returns counts by state."""
+        if not self:
+            return {}
+        # Thousands of lines: read only the columns used, not every stored
+        # field of lines, sites and partners.
+        self = self.with_context(prefetch_fields=False)
+        held, deadline = self._telecom_held()
+        settings = backend._telecom_client_settings()
+        try:
+            client = make_client(**settings)
+        except ConfigurationError as exc:
+            return self._telecom_save_results(((r, exc) for r in self), held)
+        try:
+            missing = self._telecom_fetch_missing_ids(backend, client)
+            todo = self.filtered(lambda r: r not in missing)
+            payloads = todo._telecom_apply_payloads(backend)
+            # No call starts once it could still be on the way at the
+            # deadline.
+            cutoff = time.time() + max(0.0, (
+                deadline - _now()).total_seconds()) - (
+                    backend.timeout_connect + backend.timeout)
+            # A job also stops starting calls when its time is up.
+            cutoff = min(cutoff, self.env.context.get(
+                "telecom_sync_stop_at") or cutoff)
+            outcomes = ((request, _apply(client, payloads[request], cutoff))
+                        for request in todo)
+            return self._telecom_save_results(
+                itertools.chain(missing.items(), outcomes), held)
+        finally:
+            client.close()
+
+    @api.multi
+    def _telecom_held(self):
+        """What this worker holds of these requests it just claimed: their
+        claim tokens ({id: token}) and the earliest deadline."""
+        self.env.cr.execute(
+            "SELECT id, claim_token, send_deadline FROM telecom_sync_request "
+            "WHERE id IN %s", (tuple(self.ids),))
+        rows = self.env.cr.fetchall()
+        deadlines = [fields.Datetime.from_string(row[2]) if isinstance(
+            row[2], str) else row[2] for row in rows if row[2]]
+        return ({row[0]: row[1] for row in rows},
+                min(deadlines) if deadlines else _now())
+
+    @api.multi
+    def _telecom_apply_payloads(self, backend):
+        """The options of each of these requests as plain dicts for
+        ``apply_option``, as {request: [payload, ...]}. Each option has its
+        own key and reference, derived from the request's, so a retry resends
+        exactly the same calls. Read in a few queries for the whole batch."""
+        field = "%s_id" % backend.system
+        options = self.env["telecom.line.update.option"].sudo().search(
+            [("update_id", "in", self.mapped("update_id").ids)], order="id")
+        by_update = defaultdict(list)
+        for option in options:
+            by_update[option.update_id.id].append(option)
+        payloads = {}
+        for request in self:
+            line, update = request.line_id, request.update_id
+            payloads[request] = [{
+                "remote_line_id": line[field],
+                "product_code": option.default_code or "",
+                "quantity": option.quantity,
+                # Exactly what the MAJ records, as a decimal in the
+                # currency's digits (never a float on the wire).
+                "unit_price": Decimal(float_repr(
+                    option.price_unit, option.currency_id.decimal_places)),
+                "effective_date": update.date_activation or update.date,
+                "reference": "%s-%s" % (request.reference, option.id),
+                "idempotency_key": "%s-%s" % (request.idempotency_key,
+                                              option.id),
+                "site_id": line.site_id[field] or None,
+                "customer_id": line.partner_id[field] or None,
+            } for option in by_update[update.id]]
+        return payloads
+
+    # ------------------------------------------------------------------
+    # Results
+    # ------------------------------------------------------------------
+    @api.multi
+    def _telecom_save_results(self, results, held=None):
+        """Write the outcome of each request (``results``: pairs of a request
+        and a list of remote references or an exception, in any order, as
+        they come) and commit it alone; then tell the users: one message per
+        deployment, a message on the line of each failure, an activity for
+        failures that need someone (what was applied shows on each line's
+        SNAIC/CFAST tab). With ``held`` ({id: claim token}), a result is
+        saved only while this worker still holds its request (a late worker
+        whose request was taken over saves nothing). Returns counts by final
+        state."""
+        counts = defaultdict(int)
+        done, failed = defaultdict(list), defaultdict(list)
+        info = self._telecom_batch_info()
+        line_logs = []
+        uncommitted, since = 0, time.time()
+        for request, outcome in results:
+            try:
+                # One savepoint per result: a bad write loses this one only.
+                with self.env.cr.savepoint():
+                    if held is not None and not request._telecom_still_held(
+                            held.get(request.id)):
+                        _logger.info("%s was taken over by another worker: "
+                                     "its result is not saved here",
+                                     request.reference)
+                        continue
+                    state, log = request._telecom_save_result(
+                        outcome, info[request.id])
+            except Exception:
+                if not self._telecom_can_commit():
+                    raise
+                # Never lose the others for one bad write: this request stays
+                # "sent" and is read back once its deadline has passed.
+                _logger.exception("could not save the result of %s",
+                                  request.reference)
+                continue
+            uncommitted += 1
+            if uncommitted >= COMMIT_EVERY or \
+                    time.time() - since >= COMMIT_AFTER:
+                self._telecom_commit()
+                uncommitted, since = 0, time.time()
+            counts[state] += 1
+            if log:
+                line_logs.append((info[request.id]["line_id"], log))
+            if state == "done":
+                done[info[request.id]["deployment_id"]].append(request)
+            elif state == "error":
+                failed[info[request.id]["deployment_id"]].append(request)
+        self._telecom_commit()
+        # The line messages tell what the committed states say.
+        self.env["telecom.line"]._telecom_log_many(line_logs)
+        Deployment = self.env["telecom.deployment"].sudo()
+        for deployment_id in set(done) | set(failed):
+            # The other system's worker may post on the same deployment now.
+            self._telecom_retry_conflicts(
+                lambda: Deployment.browse(deployment_id)._telecom_post_sync_summary(
+                    done.get(deployment_id, []), failed.get(deployment_id, [])),
+                "the sync summary of deployment %s" % deployment_id)
+        self._telecom_commit()
+        return counts
+
+    @api.multi
+    def _telecom_still_held(self, token):
+        """Lock this request and tell whether ``token`` still holds it."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT claim_token FROM telecom_sync_request WHERE id = %s "
+            "FOR UPDATE", (self.id,))
+        row = self.env.cr.fetchone()
+        return bool(row and token and row[0] == token)
+
+    @api.multi
+    def _telecom_batch_info(self):
+        """What saving the results of these requests needs, read once for
+        the batch: {request id: {line_id, deployment_id, attempt_count,
+        throttle_count, max_attempts, retry_delay_max, system}}."""
+        if not self:
+            return {}
+        self.env.cr.execute("""
+            SELECT r.id, r.line_id, r.deployment_id,
+                   COALESCE(r.attempt_count, 0), COALESCE(r.throttle_count, 0),
+                   b.max_attempts, r.system, b.retry_delay_max
+              FROM telecom_sync_request r
+              JOIN telecom_api_backend b ON b.id = r.backend_id
+             WHERE r.id IN %s""", (tuple(self.ids),))
+        labels = dict(SYSTEMS)
+        return {row[0]: {
+            "line_id": row[1], "deployment_id": row[2],
+            "attempt_count": row[3], "throttle_count": row[4],
+            "max_attempts": row[5], "system": labels[row[6]],
+            "retry_delay_max": row[7],
+        } for row in self.env.cr.fetchall()}
+
+    @api.multi
+    def _telecom_save_result(self, outcome, info):
+        """Write one outcome on this request (``info``: see
+        ``_telecom_batch_info``). Returns its new state and the message for
+        the line's chatter (an error), or None."""
+        self.ensure_one()
+        now = _now()
+        if outcome is NOT_SENT:
+            # Never sent (the deadline came first): back in the queue, the
+            # attempt not counted.
+            self.write({"state": "pending", "next_attempt_at": False,
+                        "attempt_count": max(0, info["attempt_count"] - 1)})
+            return "pending", None
+        if isinstance(outcome, list):
+            remote_ref = ", ".join(outcome)
+            self.write({"state": "done", "remote_ref": remote_ref,
+                        "date_done": fields.Datetime.to_string(now),
+                        "last_error": False, "error_kind": False,
+                        "next_attempt_at": False})
+            return "done", None
+        message = str(outcome) if isinstance(outcome, ApiError) else _(
+            "Unexpected failure while sending (%s); the request will be "
+            "read back before any resend.") % type(outcome).__name__
+        vals = {"last_error": message}
+        attempts = info["attempt_count"]
+        if isinstance(outcome, PermanentError) and \
+                outcome.code in DUPLICATE_CODES:
+            # The system has our reference already: read it back.
+            vals["state"] = "unknown"
+        elif isinstance(outcome, RetryableError):
+            # The system's Retry-After is honoured up to the longest
+            # back-off of the connection (a huge one would wait for ever).
+            longest = max(1, info["retry_delay_max"] or 1)
+            throttles = info["throttle_count"] + 1
+            if outcome.status == 429 and outcome.retry_after is not None \
+                    and throttles > THROTTLES_PER_ATTEMPT * info["max_attempts"]:
+                # A system that never stops refusing ends in a visible error.
+                vals.update({"state": "error", "error_kind": "retryable",
+                             "throttle_count": throttles,
+                             "attempt_count": max(0, attempts - 1),
+                             "last_error": _(
+                                 "Gave up after %(count)d answers \"too many "
+                                 "requests\" (HTTP 429): %(error)s") % {
+                                     "count": throttles, "error": message}})
+            elif outcome.status == 429 and outcome.retry_after is not None:
+                # Asked to slow down: postponed, not a failed attempt.
+                vals.update({
+                    "state": "pending",
+                    "attempt_count": max(0, attempts - 1),
+                    "throttle_count": throttles,
+                    "next_attempt_at": fields.Datetime.to_string(
+                        now + timedelta(seconds=min(
+                            longest, max(1, outcome.retry_after))))})
+            elif attempts >= info["max_attempts"]:
+                vals.update({"state": "error", "error_kind": "retryable",
+                             "last_error": _(
+                                 "Gave up after %(attempts)d attempts: "
+                                 "%(error)s") % {
+                                     "attempts": attempts,
+                                     "error": message}})
+            else:
+                delay = min(longest, outcome.retry_after) \
+                    if outcome.retry_after else self._telecom_backoff(
+                        self.backend_id, attempts)
+                vals.update({"state": "pending", "next_attempt_at":
+                             fields.Datetime.to_string(
+                                 now + timedelta(seconds=delay))})
+        elif isinstance(outcome, ConfigurationError):
+            vals.update({"state": "error", "error_kind": "configuration"})
+        elif isinstance(outcome, PermanentError):
+            vals.update({"state": "error", "error_kind": (
+                "missing_id" if outcome.code == "telecom_missing_id"
+                else "permanent")})
+        else:
+            # UnknownOutcomeError, or anything unexpected after the call may
+            # have left: never resend blindly.
+            vals["state"] = "unknown"
+        self.write(vals)
+        if vals["state"] == "error":
+            return "error", _("%(system)s error: %(error)s") % {
+                "system": info["system"],
+                "error": vals["last_error"]}
+        return vals["state"], None
+
+    @api.model
+    def _telecom_backoff(self, backend, attempt):
+        """Seconds before retry number ``attempt``: exponential, capped,
+        with +/-20% jitter so that a backlog does not retry in lockstep."""
+        delay = min(backend.retry_delay_max,
+                    backend.retry_delay * (2 ** max(0, attempt - 1)))
+        return max(1, int(delay * random.uniform(0.8, 1.2)))
+
+
+# ----------------------------------------------------------------------
+# The calls: plain Python on a client, no ORM.
+# ----------------------------------------------------------------------
+def _apply(client, payloads, cutoff):
+    """Apply every option of one request; returns the remote references,
+    or the exception that stopped it (each request's failure is its own
+    result). An error stops the request: a retry resends all of its options
+    with the same keys, and the system answers the applied ones from its
+    idempotency store. No call starts after ``cutoff`` (a time.time()): the
+    request was then not sent at all (NOT_SENT), or only in part (unknown
+    outcome, read back)."""
+    refs = []
+    try:
+        for payload in payloads:
+            if time.time() > cutoff:
+                if not refs:
+                    return NOT_SENT
+                raise UnknownOutcomeError(
+                    "The sending deadline came after %d of %d options; the "
+                    "others were not sent. It will be read back before any "
+                    "resend." % (len(refs), len(payloads)))
+            refs.append(client.apply_option(**payload))
+    except Exception as exc:  # pylint: disable=broad-except
+        return exc
+    return refs

@@ -1,0 +1,102 @@
+# Copyright 2026 Telecom Parc contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The read-back of the sync requests whose outcome is unknown: by our
+reference, before anything is sent again."""
+import uuid
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+
+from ..clients import ApiError, make_client
+from .telecom_sync_request import _now
+
+
+class TelecomSyncRequest(models.Model):
+    _inherit = "telecom.sync.request"
+
+    @api.model
+    def _telecom_reconcile_backend(self, backend, limit):
+        """Read back at most ``limit`` requests of ``backend`` whose outcome
+        is unknown or whose sender is past its deadline. Returns counts by
+        final state (empty when there was nothing to read back)."""
+        requests = self.sudo().search(
+            self._telecom_reconcile_domain() + [
+                ("backend_id", "=", backend.id)], limit=limit, order="id")
+        return requests._telecom_reconcile() if requests else {}
+
+    @api.multi
+    def _telecom_reconcile(self):
+        """Read back these requests whose outcome is unknown (or left
+        "sending" by a dead worker): applied → done; not applied → pending,
+        to be sent again with the same key; read-back failed → stays
+        unknown. Returns counts by final state."""
+        counts = defaultdict(int)
+        now = fields.Datetime.to_string(_now())
+        stale = fields.Datetime.to_string(_now() - timedelta(
+            seconds=self._telecom_stale_after()))
+        by_backend = defaultdict(list)
+        # Read back only where a live connection can answer.
+        requests = self.sudo().filtered(lambda r: r.backend_id.active)
+        for request in requests:
+            by_backend[request.backend_id].append(request.id)
+        for backend, ids in by_backend.items():
+            size = max(1, backend.batch_size)
+            for start in range(0, len(ids), size):
+                batch = requests.browse(ids[start:start + size])
+                # A "sent" request only once its sender can no longer be
+                # sending: past its deadline.
+                locked = requests.browse(batch._telecom_lock(
+                    ("unknown", "sent"),
+                    "AND (state = 'unknown' OR send_deadline < %s OR "
+                    "(send_deadline IS NULL AND sent_at < %s))", (now, stale)))
+                if not locked:
+                    continue
+                # Taken over: a late sender saves nothing on them now.
+                token = uuid.uuid4().hex
+                self.env.cr.execute(
+                    "UPDATE telecom_sync_request SET claim_token = %s "
+                    "WHERE id IN %s", (token, tuple(locked.ids)))
+                held = dict.fromkeys(locked.ids, token)
+                payloads = locked._telecom_apply_payloads(backend)
+                found = _read_back(backend, [
+                    [p["reference"] for p in payloads[request]]
+                    for request in locked])
+                results = {}
+                for request, refs in zip(locked, found):
+                    if isinstance(refs, list) and all(refs):
+                        results[request] = refs
+                    elif isinstance(refs, list):
+                        request.write({"state": "pending",
+                                       "next_attempt_at": False})
+                        counts["pending"] += 1
+                    else:
+                        request.write({"last_error": _(
+                            "The outcome is still unknown: reading it back "
+                            "failed (%s). It will be read again.") % refs})
+                        counts["unknown"] += 1
+                for state, count in self._telecom_save_results(
+                        results.items(), held).items():
+                    counts[state] += count
+                self._telecom_commit()
+        return dict(counts)
+
+
+def _read_back(backend, references):
+    """For each list of references, the remote references found (None for
+    an option the system does not have), or the exception that stopped the
+    read-back of that request. One client, one call after the other."""
+    try:
+        client = make_client(**backend._telecom_client_settings())
+    except ApiError as exc:
+        return [exc] * len(references)
+    found = []
+    try:
+        for refs in references:
+            try:
+                found.append([client.get_option(ref) for ref in refs])
+            except Exception as exc:  # pylint: disable=broad-except
+                found.append(exc)
+    finally:
+        client.close()
+    return found
