@@ -130,8 +130,12 @@ if [ -z "$pid" ]; then
     if (echo > "/dev/tcp/127.0.0.1/$ODOO_PORT") 2>/dev/null; then
         die "port $ODOO_PORT is taken by another program: stop it or run ODOO_PORT=8169 make demo"
     fi
-    say "Starting Odoo on 127.0.0.1:$ODOO_PORT (log: $RUN/log/odoo.log)"
+    if (echo > "/dev/tcp/127.0.0.1/$ODOO_LONGPOLLING_PORT") 2>/dev/null; then
+        die "port $ODOO_LONGPOLLING_PORT is taken by another program: stop it or run ODOO_LONGPOLLING_PORT=8179 make demo"
+    fi
+    say "Starting Odoo on 127.0.0.1:$ODOO_PORT: $ODOO_WORKERS workers, a cron worker, the job runner (log: $RUN/log/odoo.log)"
     setsid nohup "$PY" "$ODOO_BIN" -c "$conf" -d "$ODOO_DB" --http-port="$ODOO_PORT" \
+        --workers="$ODOO_WORKERS" --max-cron-threads=1 --longpolling-port="$ODOO_LONGPOLLING_PORT" \
         --logfile="$RUN/log/odoo.log" --log-handler=odoo.modules.graph:CRITICAL \
         </dev/null >/dev/null 2>&1 &
     echo $! > "$RUN/odoo.pid"

@@ -11,6 +11,12 @@ ODOO_BIN="$ROOT/scripts/odoo-bin"
 ODOO_PORT="${ODOO_PORT:-8069}"
 ODOO_DB="${ODOO_DB:-telecom_demo}"
 TEST_DB="${TEST_DB:-telecom_test}"
+# Odoo runs as in production: prefork workers, a cron worker, the job runner.
+# Jobs at once (queue_job's root channel), and the HTTP workers that run
+# them and serve the users; the longpolling port leaves 8072 to CFAST.
+TELECOM_JOBS="${TELECOM_JOBS:-4}"
+ODOO_WORKERS="${ODOO_WORKERS:-$((TELECOM_JOBS + 2))}"
+ODOO_LONGPOLLING_PORT="${ODOO_LONGPOLLING_PORT:-8079}"
 mkdir -p "$RUN" "$RUN/bin" "$RUN/log"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -56,9 +62,11 @@ write_odoo_conf() {
     # [options] last: scripts and tests append settings to it.
     cat > "$conf" <<CONF
 [queue_job]
-; OCA queue_job's job runner runs in the server (threaded or prefork) and
-; pushes the SNAIC/CFAST requests: at most 4 jobs at once.
-channels = root:4,root.telecom_sync:4
+; OCA queue_job's job runner runs in the main process of the server and has
+; the workers run the jobs: at most $TELECOM_JOBS at once (keep --workers
+; above it, for the users). The SNAIC/CFAST jobs go to the channel of their
+; system; each connection's "Concurrent Requests" bounds its own jobs.
+channels = root:$TELECOM_JOBS,root.telecom_sync:$TELECOM_JOBS,root.telecom_sync.snaic:$TELECOM_JOBS,root.telecom_sync.cfast:$TELECOM_JOBS
 
 [options]
 addons_path = $(odoo_addons_dir),$ROOT

@@ -23,6 +23,15 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def prefork_args(workers=None):
+    """Odoo as in production: prefork HTTP workers (they also run the jobs
+    that queue_job's runner hands them), one cron worker, the longpolling
+    process on a free port (8072 is CFAST's in the demo)."""
+    workers = workers or int(os.environ.get("ODOO_WORKERS") or 6)
+    return ["--workers=%d" % workers, "--max-cron-threads=1",
+            "--longpolling-port=%d" % free_port()]
+
+
 def wait_http(url, proc=None, timeout=120):
     """Wait until `url` answers 200; fail early when the server process died."""
     deadline = time.time() + timeout
@@ -76,8 +85,9 @@ def simulators():
 
 @pytest.fixture(scope="session")
 def odoo_server(odoo_env, simulators, tmp_path_factory):
-    """An Odoo server on the test database, started for this test session,
-    talking to the session's simulators (telecom_<system>_url in its
+    """An Odoo server on the test database, started for this test session
+    as in production (prefork, cron worker, job runner), talking to the
+    session's simulators (telecom_<system>_url in its
     configuration file win over the demo connections' URLs)."""
     port = free_port()
     folder = tmp_path_factory.mktemp("odoo")
@@ -88,7 +98,7 @@ def odoo_server(odoo_env, simulators, tmp_path_factory):
             simulators.url("snaic"), simulators.url("cfast")))
     cmd = [odoo_env["TELECOM_PYTHON"], odoo_env["TELECOM_ODOO_BIN"], "-c", str(conf),
            "-d", odoo_env["TELECOM_DB"], "--http-port=%d" % port, "--logfile=%s" % log,
-           "--log-handler=odoo.modules.graph:CRITICAL", "--max-cron-threads=0"]
+           "--log-handler=odoo.modules.graph:CRITICAL"] + prefork_args()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
     url = "http://127.0.0.1:%d" % port
     try:

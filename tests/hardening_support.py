@@ -24,7 +24,7 @@ from pathlib import Path
 
 import psycopg2
 
-from conftest import OdooRPC, free_port, wait_http
+from conftest import OdooRPC, free_port, prefork_args, wait_http
 from simulator_fixtures import SimProcess
 
 TESTS = Path(__file__).resolve().parent
@@ -223,7 +223,8 @@ def seed_lines(sim, numbers):
 
 
 class OdooServer(object):
-    """An Odoo server on a scenario's database (no cron thread)."""
+    """An Odoo server on a scenario's database, as in production: prefork
+    workers, a cron worker, the job runner."""
 
     def __init__(self, odoo_env, conf, folder, log_level="info", name="odoo",
                  extra_args=()):
@@ -241,7 +242,7 @@ class OdooServer(object):
         cmd = [self.odoo_env["TELECOM_PYTHON"], self.odoo_env["TELECOM_ODOO_BIN"],
                "-c", str(self.conf), "-d", self.db, "--http-port=%d" % port,
                "--logfile=%s" % self.log, "--log-level=%s" % self.log_level,
-               "--log-handler=odoo.modules.graph:CRITICAL", "--max-cron-threads=0"]
+               "--log-handler=odoo.modules.graph:CRITICAL"] + prefork_args()
         self.proc = subprocess.Popen(cmd + self.extra_args, stdin=subprocess.DEVNULL)
         self.url = "http://127.0.0.1:%d" % port
         try:

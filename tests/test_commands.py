@@ -32,6 +32,7 @@ def demo_env(odoo_env, tmp_path):
     db = "telecom_demo_citest"
     env = dict(os.environ, ODOO_DB=db, ODOO_PORT=str(free_port()), TELECOM_RUN=str(tmp_path / "run"),
                SNAIC_PORT=str(free_port()), CFAST_PORT=str(free_port()),
+               ODOO_LONGPOLLING_PORT=str(free_port()),
                DB_HOST=pg["db_host"], DB_PORT=pg["db_port"], DB_USER=pg["db_user"],
                DB_PASSWORD=pg["db_password"])
     dsn = dict(host=pg["db_host"], port=pg["db_port"], user=pg["db_user"], password=pg["db_password"],
@@ -87,6 +88,30 @@ def test_make_demo_then_stop(demo_env):
     first_call = admin.call("ir.cron", "read", [cron], ["nextcall"])[0]["nextcall"]
     assert wait_until(lambda: admin.call("ir.cron", "read", [cron], ["nextcall"])[0][
         "nextcall"] != first_call, timeout=200), "the push cron never ran in the demo"
+
+    # The demo's request that SNAIC answered 503 is retried by itself once
+    # its hour has passed (moved here to now, in the database, as a clock
+    # would): the cron worker queues a lane, the job runner has a prefork
+    # worker run it, and the request is applied; the job shows under
+    # Queue > Jobs, in SNAIC's channel.
+    waiting = admin.call("telecom.sync.request", "search_read", [
+        ["state", "=", "pending"], ["last_error", "ilike", "503"]], fields=["system"])
+    assert [r["system"] for r in waiting] == ["snaic"], waiting
+    conn = psycopg2.connect(host=demo_env["DB_HOST"], port=demo_env["DB_PORT"],
+                            user=demo_env["DB_USER"], password=demo_env["DB_PASSWORD"],
+                            dbname=demo_env["ODOO_DB"])
+    with conn, conn.cursor() as cr:
+        cr.execute("UPDATE telecom_sync_request SET next_attempt_at = "
+                   "(now() AT TIME ZONE 'UTC') - interval '1 second' WHERE id = %s",
+                   (waiting[0]["id"],))
+    conn.close()
+    assert wait_until(lambda: admin.call("telecom.sync.request", "read", [waiting[0]["id"]], [
+        "state"])[0]["state"] == "done", timeout=200), "the 503 request was never retried"
+    jobs = admin.call("queue.job", "search_read", [
+        ["method_name", "=", "_telecom_job_lane"], ["state", "=", "done"]],
+        fields=["channel", "result"])
+    assert "root.telecom_sync.snaic" in {job["channel"] for job in jobs}, jobs
+    assert any("applied: 1" in job["result"] for job in jobs), jobs
 
     second = run_make("demo", demo_env)
     assert "Installing" not in second and "Updating" not in second, second

@@ -1,7 +1,8 @@
 """The seed's whole flow on a real server, over XML-RPC as the operations
 user: select lines, Recharge DATA, the deployment, its dates, done; then the
-MAJ reaches SNAIC and CFAST by itself (no cron runs in this server: the push
-starts when the deployment is committed) exactly once per line."""
+MAJ reaches SNAIC and CFAST by itself, exactly once per line, through the
+jobs queued with it: the server runs as in production (prefork workers, a
+cron worker, queue_job's job runner), and the jobs show under Queue > Jobs."""
 import time
 
 import pytest
@@ -64,3 +65,11 @@ def test_recharge_done_pushes_once_to_both_systems(rpc, odoo_server):
                         [["model", "=", "telecom.deployment"], ["res_id", "in", deployment_ids]],
                         fields=["body"])
     assert any("Applied in SNAIC:" in m["body"] for m in messages), messages
+
+    # Done by queue_job's jobs, in the channel of each system, which the
+    # administrator sees under Queue > Jobs.
+    admin = rpc("admin", "admin")
+    jobs = admin.call("queue.job", "search_read", [["method_name", "=", "_telecom_job_lane"]],
+                      fields=["channel", "state", "result"])
+    assert {"root.telecom_sync.snaic", "root.telecom_sync.cfast"} <= {j["channel"] for j in jobs}, jobs
+    assert all(j["state"] == "done" for j in jobs), jobs
