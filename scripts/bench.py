@@ -8,8 +8,15 @@ then measures, in this Odoo process:
 1. the Recharge DATA wizard: preview + confirm (seconds, SQL queries);
 2. the deployment done: MAJ and outbox rows (seconds, SQL queries);
 3. the push of every MAJ to both simulators, set to ``--latency`` ms per
-   call: seconds, requests per second, and the simulators' applied count
-   (must be lines x 2, no duplicate);
+   call, by the jobs of a real Odoo server run as in production (prefork
+   workers, queue_job's job runner), ``--pool`` concurrent requests per
+   system: seconds from the jobs queued to the last request settled,
+   requests per second, and the simulators' applied count (must be lines x
+   2, no duplicate);
+
+then, with the simulators at ``--slow-latency`` ms, the push rate per
+system at each of the ``--limits`` of concurrent requests set on the
+connections, next to the ideal limit / latency;
 
 then fills the database up to ``--list-lines`` lines and measures, through a
 real Odoo server over HTTP as the web client does, the opening of the lines
@@ -51,6 +58,12 @@ def parse_args():
     parser.add_argument("--latency", type=int, default=20, help="simulators' latency per call (ms)")
     parser.add_argument("--pool", type=int, default=16, help="concurrent requests per system")
     parser.add_argument("--data-gb", type=int, default=2)
+    parser.add_argument("--slow-latency", type=int, default=200,
+                        help="simulators' latency (ms) for the rate at each limit")
+    parser.add_argument("--limits", default="4,8,16",
+                        help="concurrent requests per system to measure at --slow-latency")
+    parser.add_argument("--limit-seconds", type=float, default=15.0,
+                        help="seconds of ideal push per limit (sets the lines pushed)")
     parser.add_argument("--json", default=os.path.join(ROOT, ".run", "bench.json"))
     parser.add_argument("--smoke", action="store_true", help="check counts, exit 1 if one is wrong")
     return parser.parse_args()
@@ -75,8 +88,12 @@ class Simulators(object):
                 self.urls[name.lower()] = url
         if len(self.urls) != 2:
             raise SystemExit("the simulators did not start")
+        self.set_latency(latency_ms)
+
+    def set_latency(self, latency_ms):
         for url in self.urls.values():
-            requests.post(url + "/_sim/faults", json={"latency_ms": latency_ms}, timeout=10)
+            requests.post(url + "/_sim/faults", json={"latency_ms": latency_ms},
+                          timeout=10).raise_for_status()
 
     def seed(self, numbers, site_code, customer_ref):
         for url in self.urls.values():
@@ -115,7 +132,7 @@ def setup_backends(env, sim, pool):
         Backend.create({
             "name": "%s bench" % system.upper(), "system": system,
             "base_url": sim.urls[system], "token": TOKENS[system],
-            "pool_size": pool, "batch_size": 500, "timeout": 30,
+            "pool_size": pool, "batch_size": 50, "timeout": 30,
             "company_id": env.ref("base.main_company").id,
         })
 
@@ -183,23 +200,118 @@ def measure_size(registry, sim, index, size, data_gb):
                    updates=len(deployments.mapped("update_ids")), sync_requests=len(requests_))
         request_ids = requests_.ids
 
-    # 3. The push of every MAJ to both systems.
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        requests_ = env["telecom.sync.request"].browse(request_ids)
-        with Counter(cr) as step:
-            counts = requests_._telecom_push()
-            cr.commit()
-        numbers_set = set(numbers)
-        applied = {system: [a for a in sim.applied(system) if a["phone"] in numbers_set]
-                   for system in ("snaic", "cfast")}
-        row.update(push_s=step.seconds, push_rps=len(request_ids) / step.seconds if step.seconds else 0,
-                   push_done=counts.get("done", 0),
-                   applied=sum(len(a) for a in applied.values()),
-                   duplicates=sum(len(a) - len({x["idempotency_key"] for x in a}) for a in applied.values()))
+    # 3. The push of every MAJ to both systems, by the server's jobs.
+    counts, seconds = push_by_jobs(registry, request_ids)
+    numbers_set = set(numbers)
+    applied = {system: [a for a in sim.applied(system) if a["phone"] in numbers_set]
+               for system in ("snaic", "cfast")}
+    row.update(push_s=seconds, push_rps=len(request_ids) / seconds if seconds else 0,
+               push_done=counts.get("done", 0),
+               applied=sum(len(a) for a in applied.values()),
+               duplicates=sum(len(a) - len({x["idempotency_key"] for x in a})
+                              for a in applied.values()))
     row["confirm_queries_per_line"] = row["confirm_queries"] / float(size)
     row["done_queries_per_line"] = row["done_queries"] / float(size)
     return row
+
+
+def push_by_jobs(registry, request_ids, timeout=1800):
+    """Queue the jobs of ``request_ids`` (as a deployment set done does) and
+    wait until every one is settled (done, error, or back-off): returns the
+    counts by state and the seconds from the commit of the jobs to the
+    last result committed (seen within 0.1 s)."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        env["telecom.sync.request"].browse(request_ids)._telecom_enqueue_push()
+        cr.commit()
+        started = time.time()
+        ids = tuple(request_ids)
+        while time.time() - started < timeout:
+            cr.execute("SELECT count(*) FROM telecom_sync_request WHERE id IN %s AND "
+                       "(state IN ('sent', 'unknown') OR (state = 'pending' AND "
+                       "next_attempt_at IS NULL))", (ids,))
+            left = cr.fetchone()[0]
+            cr.commit()
+            if not left:
+                break
+            time.sleep(0.1)
+        seconds = time.time() - started
+        cr.execute("SELECT state, count(*) FROM telecom_sync_request WHERE id IN %s "
+                   "GROUP BY state", (ids,))
+        counts = dict(cr.fetchall())
+        cr.commit()
+    return counts, seconds
+
+
+def measure_limits(registry, sim, limits, latency_ms, seconds, data_gb, first_index):
+    """The push rate per system at each limit of concurrent requests set on
+    the connections, with the simulators at ``latency_ms``: lines enough for
+    ``seconds`` of ideal push (limit / latency per second)."""
+    rows = []
+    sim.set_latency(latency_ms)
+    for offset, limit in enumerate(limits):
+        size = int(limit * 1000.0 / latency_ms * seconds)
+        index = first_index + offset
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"telecom_sync_no_autopush": True})
+            env["telecom.api.backend"].search([]).write({"pool_size": limit})
+            parc, numbers, site_code, customer_ref = build_parc(env, index, size)
+            cr.commit()
+            sim.seed(numbers, site_code, customer_ref)
+            wizard = env["telecom.line.recharge"].create({
+                "line_ids": [(6, 0, parc.line_ids.ids)], "data_gb": data_gb})
+            action = wizard.action_confirm()
+            deployments = env["telecom.deployment"].browse(action["res_id"]) \
+                if action.get("res_id") else env["telecom.deployment"].search(action["domain"])
+            today = date.today().isoformat()
+            deployments.write({"date_installed": today, "date_activation": today})
+            deployments.action_done()
+            cr.commit()
+            request_ids = deployments.mapped("sync_request_ids").ids
+        counts, took = push_by_jobs(registry, request_ids)
+        ideal = limit * 1000.0 / latency_ms
+        rate = size / took if took else 0.0  # per system: one request per line
+        rows.append({"limit": limit, "lines": size, "seconds": took, "rate": rate,
+                     "ideal": ideal, "ratio": rate / ideal, "done": counts.get("done", 0)})
+    return rows
+
+
+class PushServer(object):
+    """An Odoo server as in production: prefork workers enough for the
+    jobs of both systems and a user, queue_job's job runner with room for
+    ``jobs`` at once."""
+
+    def __init__(self, conf, db, jobs):
+        import configparser
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(conf)
+        capacity = "root:%d,root.telecom_sync:%d,root.telecom_sync.snaic:%d," \
+                   "root.telecom_sync.cfast:%d" % (jobs, jobs, jobs, jobs)
+        parser["queue_job"]["channels"] = capacity
+        self.conf = os.path.join(ROOT, ".run", "bench-push.conf")
+        with open(self.conf, "w") as out:
+            parser.write(out)
+        port = free_port()
+        self.log = os.path.join(ROOT, ".run", "log", "bench-push-server.log")
+        self.proc = subprocess.Popen([
+            sys.executable, os.path.join(ROOT, "scripts", "odoo-bin"), "-c", self.conf,
+            "-d", db, "--http-port=%d" % port, "--workers=%d" % (jobs + 2),
+            "--max-cron-threads=1", "--longpolling-port=%d" % free_port(),
+            "--logfile=%s" % self.log, "--log-handler=odoo.modules.graph:CRITICAL"],
+            stdin=subprocess.DEVNULL)
+        url = "http://127.0.0.1:%d/web/login" % port
+        for _i in range(240):
+            try:
+                if requests.get(url, timeout=60).status_code == 200:
+                    return
+            except (requests.ConnectionError, requests.Timeout):
+                pass
+            time.sleep(0.5)
+        raise SystemExit("the push server did not start (log: %s)" % self.log)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(60)
 
 
 def fill_lines(registry, total):
@@ -298,18 +410,29 @@ def main():
     odoo.tools.config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn",
                                     "--log-handler=odoo.modules.graph:CRITICAL"])
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    limits = [int(s) for s in args.limits.split(",") if s]
     sim = Simulators(args.latency)
     results = {"date": date.today().isoformat(), "cores": os.cpu_count(),
                "machine": platform.platform(), "latency_ms": args.latency, "pool": args.pool,
+               "slow_latency_ms": args.slow_latency,
                "sizes": []}
     try:
         with api.Environment.manage():
             registry = odoo.registry(args.db)
             with registry.cursor() as cr:
                 setup_backends(api.Environment(cr, SUPERUSER_ID, {}), sim, args.pool)
-            for index, size in enumerate(sizes):
-                print("… %d lines" % size, file=sys.stderr)
-                results["sizes"].append(measure_size(registry, sim, index, size, args.data_gb))
+            server = PushServer(args.conf, args.db, 2 * max([args.pool] + limits))
+            try:
+                for index, size in enumerate(sizes):
+                    print("… %d lines" % size, file=sys.stderr)
+                    results["sizes"].append(measure_size(registry, sim, index, size, args.data_gb))
+                print("… rate at limits %s, %d ms per call" % (args.limits, args.slow_latency),
+                      file=sys.stderr)
+                results["limits"] = measure_limits(
+                    registry, sim, limits, args.slow_latency, args.limit_seconds, args.data_gb,
+                    len(sizes))
+            finally:
+                server.stop()
             results["bench_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
             print("… filling up to %d lines" % args.list_lines, file=sys.stderr)
             fill_lines(registry, args.list_lines)
@@ -339,6 +462,13 @@ def report(results):
             r["lines"], r["confirm_s"], r["confirm_queries"], r["confirm_queries_per_line"],
             r["done_s"], r["done_queries"], r["done_queries_per_line"], r["push_s"], r["push_rps"],
             r["applied"], r["lines"] * 2, r["duplicates"]))
+    print("\nPush rate per system at %d ms per call, by the limit of concurrent requests "
+          "of the connections" % results["slow_latency_ms"])
+    print("| limit | lines | push s | req/s per system | limit / latency | ratio |")
+    print("|---|---|---|---|---|---|")
+    for r in results.get("limits", []):
+        print("| %d | %d | %.1f | %.1f | %.0f | %.2f |" % (
+            r["limit"], r["lines"], r["seconds"], r["rate"], r["ideal"], r["ratio"]))
     l = results["list"]
     print("\nLines list with %d lines (Site > Parc, first group, 80 rows): %.3f s (median of 3)"
           % (l["db_lines"], l["list_s"]))
@@ -355,6 +485,10 @@ def check(results):
         if r["updates"] != r["lines"] or r["sync_requests"] != r["lines"] * 2:
             problems.append("%d lines: %d MAJ, %d sync requests" % (
                 r["lines"], r["updates"], r["sync_requests"]))
+    for r in results.get("limits", []):
+        if r["done"] != r["lines"] * 2:
+            problems.append("limit %d: %d requests done of %d" % (
+                r["limit"], r["done"], r["lines"] * 2))
     if results["list"]["list_rows"] < 1:
         problems.append("the lines list showed no row")
     for problem in problems:

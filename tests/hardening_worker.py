@@ -16,6 +16,8 @@ Actions:
   until nothing is due);
 * ``reconcile``: the read-back of every active connection's unknown
   outcomes;
+* ``enqueue``: queue the jobs of every due request, as a deployment set
+  done does (the job runner of a server runs them);
 * ``fetch_ids``: the look-ups of every active connection's missing IDs;
 * ``drain``: ``push`` again and again until no request (after
   ``--after-id``) is pending, sending or of unknown outcome (or the deadline
@@ -57,7 +59,7 @@ def parse_args(argv):
     parser.add_argument("--phones-file")
     parser.add_argument("--login", default="ops")
     parser.add_argument("--data-gb", type=int, default=2)
-    parser.add_argument("action", choices=("push", "reconcile", "fetch_ids", "drain",
+    parser.add_argument("action", choices=("push", "reconcile", "enqueue", "fetch_ids", "drain",
                                            "backlog"))
     return parser.parse_args(argv)
 
@@ -178,6 +180,8 @@ def main(argv=None):
             backends = env["telecom.api.backend"].search([])
             if args.action == "push":
                 push(env)
+            elif args.action == "enqueue":
+                Request.search(Request._telecom_due_domain())._telecom_enqueue_push()
             elif args.action == "reconcile":
                 for backend in backends:
                     Request._telecom_reconcile_backend(backend, 10 ** 6)

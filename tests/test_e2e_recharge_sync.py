@@ -70,6 +70,10 @@ def test_recharge_done_pushes_once_to_both_systems(rpc, odoo_server):
     # administrator sees under Queue > Jobs.
     admin = rpc("admin", "admin")
     jobs = admin.call("queue.job", "search_read", [["method_name", "=", "_telecom_job_lane"]],
-                      fields=["channel", "state", "result"])
-    assert {"root.telecom_sync.snaic", "root.telecom_sync.cfast"} <= {j["channel"] for j in jobs}, jobs
-    assert all(j["state"] == "done" for j in jobs), jobs
+                      fields=["channel", "state", "result", "eta"])
+    done = [j for j in jobs if j["state"] == "done"]
+    assert {"root.telecom_sync.snaic", "root.telecom_sync.cfast"} <= {j["channel"] for j in done}, jobs
+    assert any("applied: 2" in j["result"] for j in done), jobs
+    # The others wait for a retry time (the demo's request that SNAIC
+    # answered 503); none failed.
+    assert all(j["state"] == "done" or (j["state"] == "pending" and j["eta"]) for j in jobs), jobs

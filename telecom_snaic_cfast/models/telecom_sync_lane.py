@@ -23,15 +23,14 @@ from collections import defaultdict
 import psycopg2
 
 from odoo import _, api, fields, models
+from odoo.osv import expression
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import job
 
+from .telecom_sync_request import LANE_BUDGET
+
 _logger = logging.getLogger(__name__)
 
-# Seconds of work a lane does before it hands over to a new job (each job
-# holds an Odoo worker: its HTTP request must end well before the workers'
-# limit_time_real). Past it no new call starts.
-LANE_BUDGET = 40
 # A lane for every this many due requests, up to the connection's limit.
 LANE_SHARE = 20
 # Seconds before a job whose lane is busy tries again.
@@ -40,6 +39,12 @@ LANE_BUSY_DELAY = 2
 LOCK_NAMESPACE = 0x7E1C
 # Lines looked up per step of the job that fetches missing IDs.
 FETCH_STEP = 200
+# Minutes after which a job of ours still "enqueued" or "started" belongs
+# to a worker that died (a lane ends within about a minute; a prefork worker
+# is killed past limit_time_real, 120 s by default): it goes back to the
+# queue, so that it does not hold its identity key for ever.
+STUCK_ENQUEUED_MINUTES = 2
+STUCK_STARTED_MINUTES = 3
 
 
 class TelecomApiBackend(models.Model):
@@ -86,6 +91,20 @@ class TelecomApiBackend(models.Model):
                         "connection": backend.name, "lane": lane + 1},
                 )._telecom_job_lane(lane)
         return True
+
+    @api.model
+    def _telecom_requeue_stuck_jobs(self):
+        """Put back in the queue the sync jobs that a worker killed while
+        it ran them (or before it started them) left "started" or
+        "enqueued" (queue_job's own garbage collector does it for every job
+        every five minutes). Returns the jobs requeued."""
+        Job = self.env["queue.job"].sudo()
+        stuck = Job.search(expression.AND([
+            Job._get_stuck_jobs_domain(STUCK_ENQUEUED_MINUTES,
+                                       STUCK_STARTED_MINUTES),
+            [("model_name", "=", self._name)]]))
+        stuck.requeue()
+        return stuck
 
     @api.multi
     def _telecom_enqueue_next_retry(self):

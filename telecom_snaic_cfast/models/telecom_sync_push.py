@@ -25,7 +25,7 @@ from odoo.tools import float_repr
 from ..clients import (ApiError, ConfigurationError, PermanentError,
                        RetryableError, UnknownOutcomeError, make_client)
 from .telecom_api_backend import SYSTEMS
-from .telecom_sync_request import STALE_MARGIN, _now
+from .telecom_sync_request import CLAIM_MARGIN, LANE_BUDGET, _now
 
 _logger = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ class TelecomSyncRequest(models.Model):
         # Its own deadline: past it, this worker starts no call (see
         # _telecom_send), so nothing can still be on the way.
         backend = self.browse(ids[:1]).sudo().backend_id
-        deadline = moment + timedelta(seconds=STALE_MARGIN + 2 * (
+        deadline = moment + timedelta(seconds=LANE_BUDGET + CLAIM_MARGIN + 2 * (
             backend.timeout_connect + backend.timeout))
         self.env.cr.execute(
             "UPDATE telecom_sync_request SET state = 'sent', sent_at = %s, "

@@ -59,9 +59,14 @@ ERROR_KINDS = [
     ("missing_id", "Unknown to the system"),
 ]
 # A request left "sent" by a worker that died before deadlines existed is
-# read back after its timeouts plus this margin; the margin is also added
-# to each claim's deadline.
+# read back after its timeouts plus this margin.
 STALE_MARGIN = 120
+# Seconds of work a job does before it hands over to a new one (each job
+# holds an Odoo worker: its HTTP request must end well before the workers'
+# limit_time_real). Past it no new call starts.
+LANE_BUDGET = 40
+# A claim's deadline: the job's time, two calls' timeouts and this margin.
+CLAIM_MARGIN = 20
 
 
 def _now():
@@ -319,7 +324,8 @@ class TelecomSyncRequest(models.Model):
     def _cron_push(self):
         """Scheduled action: queue the jobs of every connection that has
         requests due (retries with back-off) or to read back. A job that
-        died is replaced this way too."""
+        died is replaced this way too, and put back in the queue."""
+        self.env["telecom.api.backend"]._telecom_requeue_stuck_jobs()
         backends = self._telecom_backends_with_work(
             self._telecom_due_domain())
         backends |= self._telecom_backends_with_work(

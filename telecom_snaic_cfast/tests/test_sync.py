@@ -4,6 +4,7 @@
 seed's flow and for each fault of the fault table in docs/ARCHITECTURE.md."""
 from collections import Counter
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tools import config
@@ -603,6 +604,24 @@ class TestSyncJobs(SyncCase):
             other.close()
         self.assertIn("applied:", backend._telecom_job_lane(0))
         self.assertEqual(self.requests_of(deployment, "snaic").state, "done")
+
+    def test_cron_requeues_the_jobs_of_a_dead_worker(self):
+        self.make_done(self.lines[:1])
+        jobs = self._lane_jobs()
+        self.assertTrue(jobs)
+        # Their worker was killed: one job while it ran, the other before
+        # it started it. They would hold their lanes' identity keys.
+        jobs[0].write({"state": "started",
+                       "date_started": "2000-01-01 00:00:00"})
+        jobs[1:].write({"state": "enqueued",
+                        "date_enqueued": "2000-01-01 00:00:00"})
+        self.env["telecom.sync.request"]._cron_push()
+        self.assertEqual(set(jobs.mapped("state")), {"pending"})
+        # A job started a moment ago is left alone.
+        jobs[0].write({"state": "started",
+                       "date_started": fields.Datetime.now()})
+        self.env["telecom.sync.request"]._cron_push()
+        self.assertEqual(jobs[0].state, "started")
 
     def test_no_delay_from_a_caller_does_not_push_inside_its_transaction(self):
         # queue_job would run the job at once, inside the caller's
