@@ -76,8 +76,10 @@ def test_prefork_workers_recycled_and_killed_mid_batch(stage, scale, capsys):
         first = {w.pid for w in http_workers(server)}
         worker(stage, "enqueue", "killed-enqueue").wait()
         requests = 2 * count
-        assert wait_for(lambda: db.states(backlog["lines"]).get("done", 0) >= requests // 4,
-                        timeout=120), db.states(backlog["lines"])
+        # Mid-batch: some requests done, some being sent right now.
+        assert wait_for(lambda: db.states(backlog["lines"]).get("done", 0) >= requests // 4
+                        and db.states(backlog["lines"]).get("sent"), timeout=120, step=0.05), \
+            db.states(backlog["lines"])
         at_kill = db.states(backlog["lines"])
         killed = http_workers(server)
         for process in killed:
@@ -102,6 +104,7 @@ def test_prefork_workers_recycled_and_killed_mid_batch(stage, scale, capsys):
                                                                len(after - first)),
                   dict(jobs), read_back[0][0]]], capsys)
     assert finished, db.states(backlog["lines"])
+    assert at_kill.get("sent"), "the workers were not killed mid-batch"
     assert killed and after and not (after & {p.pid for p in killed})
     assert_exactly_once(stage, backlog)
     for system in SYSTEMS:

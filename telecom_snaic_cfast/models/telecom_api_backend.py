@@ -102,10 +102,11 @@ class TelecomApiBackend(models.Model):
              "for a longer one (Retry-After).")
     pool_size = fields.Integer(
         string="Concurrent Requests", default=4, required=True,
-        help="How many requests are sent at the same time to this system.")
+        help="The most calls this system accepts at the same time: as many "
+             "jobs push to it at once.")
     batch_size = fields.Integer(
-        default=200, required=True,
-        help="Requests taken at once by a push run.")
+        default=50, required=True,
+        help="Requests a job takes at once, then sends one after the other.")
     user_id = fields.Many2one(
         comodel_name="res.users", string="Responsible",
         help="Receives an activity when a request fails for good. Empty: "

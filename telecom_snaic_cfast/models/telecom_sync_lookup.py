@@ -16,8 +16,9 @@ from ..clients import ConfigurationError, PermanentError, make_client
 _logger = logging.getLogger(__name__)
 
 
+# One model, one file per concern (see telecom_sync_request.py).
 class TelecomSyncRequest(models.Model):
-    _inherit = "telecom.sync.request"
+    _inherit = "telecom.sync.request"  # pylint: disable=consider-merging-classes-inherited
 
     def _telecom_fetch_missing_ids(self, backend, client):
         """Look up and store the IDs these requests' lines, sites and

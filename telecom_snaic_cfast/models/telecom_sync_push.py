@@ -45,8 +45,9 @@ COMMIT_AFTER = 1.0
 NOT_SENT = object()
 
 
+# One model, one file per concern (see telecom_sync_request.py).
 class TelecomSyncRequest(models.Model):
-    _inherit = "telecom.sync.request"
+    _inherit = "telecom.sync.request"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Transactions

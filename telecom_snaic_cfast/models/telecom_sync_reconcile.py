@@ -12,8 +12,9 @@ from ..clients import ApiError, make_client
 from .telecom_sync_request import _now
 
 
+# One model, one file per concern (see telecom_sync_request.py).
 class TelecomSyncRequest(models.Model):
-    _inherit = "telecom.sync.request"
+    _inherit = "telecom.sync.request"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _telecom_reconcile_backend(self, backend, limit):
