@@ -307,6 +307,7 @@ class PushServer(object):
             except (requests.ConnectionError, requests.Timeout):
                 pass
             time.sleep(0.5)
+        self.stop()
         raise SystemExit("the push server did not start (log: %s)" % self.log)
 
     def stop(self):

@@ -1,0 +1,146 @@
+"""Hardening: the connections change under the sync, on a prefork server
+whose job runner and cron worker do the work (nobody triggers anything).
+
+* Scenario 9: the connection is archived when the deployment is done; the
+  requests wait, shown as such, nothing is sent; activated again, they are
+  applied within seconds, once.
+* Scenario 10: the URL is changed while outcomes are unknown: refused (they
+  would be read back on the new URL and applied again there); once read
+  back where they were sent, the change goes through.
+* Scenario 11: a system answers 429 with a Retry-After of 3e11 seconds:
+  the request waits the connection's longest back-off, not for ever; a 429
+  that never ends puts it in error, in plain words.
+"""
+import time
+import xmlrpc.client
+
+import pytest
+
+from hardening_support import print_table, scenario, wait_for
+
+
+@pytest.fixture(scope="module")
+def stage(odoo_env, tmp_path_factory):
+    with scenario(odoo_env, tmp_path_factory, "connections") as stage_:
+        yield stage_
+
+
+def recharge_done(stage, number):
+    """As ops, a line with this number (known to both simulators), 1 GB
+    and the deployment done; returns the deployment id."""
+    ops = stage["server"].rpc("ops")
+    for system in ("snaic", "cfast"):
+        stage["sim"].sim_post(system, "seed", {"lines": [number]})
+    ref = lambda xmlid: ops.call("ir.model.data", "xmlid_to_res_id", xmlid)  # noqa: E731
+    line = ops.call("telecom.line", "create", {
+        "phone_number": number, "parc_id": ref("telecom_parc.demo_parc_sw1_mobile"),
+        "subscription_id": ref("telecom_parc.demo_subscription_eurof_100")})
+    wizard = ops.call("telecom.line.recharge", "create", {"line_ids": [[6, 0, [line]]],
+                                                          "data_gb": 1})
+    deployment = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
+    today = time.strftime("%Y-%m-%d")
+    ops.call("telecom.deployment", "write", [deployment],
+             {"date_installed": today, "date_activation": today})
+    ops.call("telecom.deployment", "action_done", [deployment])
+    return deployment
+
+
+def request_of(stage, deployment, system):
+    admin = stage["server"].rpc("admin")
+    ids = admin.call("telecom.sync.request", "search", [
+        ["deployment_id", "=", deployment], ["system", "=", system]])
+    return admin.call("telecom.sync.request", "read", ids, [
+        "state", "blocked", "attempt_count", "throttle_count", "next_attempt_at",
+        "last_error", "reference"])[0]
+
+
+def applied_for(stage, system, reference):
+    return [a for a in stage["sim"].sim_get(system, "applied")["applied"]
+            if a["reference"].startswith(reference + "-")]
+
+
+def backend_id(stage, system):
+    admin = stage["server"].rpc("admin")
+    return admin.call("telecom.api.backend", "search", [["system", "=", system]])[0]
+
+
+def test_connection_archived_when_the_deployment_is_done(stage, capsys):
+    admin = stage["server"].rpc("admin")
+    cfast = backend_id(stage, "cfast")
+    admin.call("telecom.api.backend", "write", [cfast], {"active": False})
+    deployment = recharge_done(stage, "+33655570001")
+    assert wait_for(lambda: request_of(stage, deployment, "snaic")["state"] == "done",
+                    timeout=60)
+    time.sleep(3)  # a job that would send to CFAST anyway has had its time
+    waiting = request_of(stage, deployment, "cfast")
+    assert (waiting["state"], waiting["blocked"]) == ("pending", "archived"), waiting
+    assert not applied_for(stage, "cfast", waiting["reference"])
+
+    started = time.time()
+    admin.call("telecom.api.backend", "write", [cfast], {"active": True})
+    assert wait_for(lambda: request_of(stage, deployment, "cfast")["state"] == "done",
+                    timeout=60), request_of(stage, deployment, "cfast")
+    took = time.time() - started
+    print_table("Scenario 9: CFAST's connection archived when the deployment is done",
+                ["while archived", "after activation", "applied in CFAST", "seconds"],
+                [["%s (%s)" % (waiting["state"], waiting["blocked"]), "done",
+                  len(applied_for(stage, "cfast", waiting["reference"])), round(took, 1)]],
+                capsys)
+    assert len(applied_for(stage, "cfast", waiting["reference"])) == 1
+
+
+def test_url_change_refused_while_outcomes_are_unknown(stage, capsys):
+    admin = stage["server"].rpc("admin")
+    sim = stage["sim"]
+    snaic = backend_id(stage, "snaic")
+    url = admin.call("telecom.api.backend", "read", [snaic], ["base_url"])[0]["base_url"]
+    # SNAIC applies, then answers too late, and cannot be read back: the
+    # outcome stays unknown.
+    sim.faults("snaic", rates={"timeout_after_apply": 1.0}, timeout_s=3)
+    admin.call("telecom.api.backend", "write", [snaic], {"timeout": 1, "timeout_connect": 1})
+    deployment = recharge_done(stage, "+33655570002")
+    assert wait_for(lambda: request_of(stage, deployment, "snaic")["state"] == "unknown",
+                    timeout=60), request_of(stage, deployment, "snaic")
+    with pytest.raises(xmlrpc.client.Fault) as refused:
+        admin.call("telecom.api.backend", "write", [snaic],
+                   {"base_url": "http://127.0.0.1:9/elsewhere"})
+    assert "unknown" in refused.value.faultString.lower()
+    # The system answers again: the read-back (the cron worker queues it)
+    # finds the option applied; no second application.
+    sim.faults("snaic")
+    assert wait_for(lambda: request_of(stage, deployment, "snaic")["state"] == "done",
+                    timeout=150, step=2), request_of(stage, deployment, "snaic")
+    request = request_of(stage, deployment, "snaic")
+    admin.call("telecom.api.backend", "write", [snaic], {"base_url": url})
+    print_table("Scenario 10: SNAIC's URL changed while an outcome is unknown",
+                ["change while unknown", "after the read-back", "applied in SNAIC", "attempts"],
+                [["refused", request["state"], len(applied_for(stage, "snaic", request["reference"])),
+                  request["attempt_count"]]], capsys)
+    assert len(applied_for(stage, "snaic", request["reference"])) == 1
+
+
+def test_huge_retry_after_and_a_429_that_never_ends(stage, capsys):
+    admin = stage["server"].rpc("admin")
+    sim = stage["sim"]
+    cfast = backend_id(stage, "cfast")
+    admin.call("telecom.api.backend", "write", [cfast], {
+        "max_attempts": 1, "retry_delay": 1, "retry_delay_max": 2, "timeout": 5})
+    sim.faults("cfast", rates={"429": 1.0}, retry_after=int(3e11))
+    deployment = recharge_done(stage, "+33655570003")
+    assert wait_for(lambda: request_of(stage, deployment, "cfast")["throttle_count"] >= 1,
+                    timeout=60)
+    first = request_of(stage, deployment, "cfast")
+    # Never sent again for 3e11 s: at most the longest back-off (2 s), so
+    # the 429s go on, and after 3 per allowed attempt the request is in
+    # error, without the job runner or anybody looping.
+    assert wait_for(lambda: request_of(stage, deployment, "cfast")["state"] == "error",
+                    timeout=90, step=1), request_of(stage, deployment, "cfast")
+    final = request_of(stage, deployment, "cfast")
+    sim.faults("cfast")
+    print_table("Scenario 11: a 429 with Retry-After 3e11 s that never ends",
+                ["after the first 429", "final", "429 answers", "attempts", "last error"],
+                [["%s, next %s" % (first["state"], first["next_attempt_at"]), final["state"],
+                  final["throttle_count"], final["attempt_count"], final["last_error"][:60]]],
+                capsys)
+    assert final["throttle_count"] == 4 and final["attempt_count"] == 0, final
+    assert "429" in final["last_error"]
