@@ -18,6 +18,7 @@
         "data/ir_cron_data.xml",
         "views/telecom_api_backend_views.xml",
         "views/telecom_sync_request_views.xml",
+        "views/telecom_binding_views.xml",
         "views/telecom_line_views.xml",
         "views/telecom_site_views.xml",
         "views/res_partner_views.xml",
