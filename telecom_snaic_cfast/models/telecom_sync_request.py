@@ -32,8 +32,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import psycopg2
-from psycopg2 import sql
-from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -633,7 +631,13 @@ class TelecomSyncRequest(models.Model):
         ``apply_option``, as {request: [payload, ...]}. Each option has its
         own key and reference, derived from the request's, so a retry resends
         exactly the same calls. Read in a few queries for the whole batch."""
-        field = "%s_id" % backend.system
+        Binding = self.env["telecom.binding"]
+        lines = self.mapped("line_id")
+        line_ids = Binding._telecom_external_ids(backend, lines)
+        site_ids = Binding._telecom_external_ids(
+            backend, lines.mapped("site_id"))
+        customer_ids = Binding._telecom_external_ids(
+            backend, lines.mapped("partner_id"))
         options = self.env["telecom.line.update.option"].sudo().search(
             [("update_id", "in", self.mapped("update_id").ids)], order="id")
         by_update = defaultdict(list)
@@ -643,7 +647,7 @@ class TelecomSyncRequest(models.Model):
         for request in self:
             line, update = request.line_id, request.update_id
             payloads[request] = [{
-                "remote_line_id": line[field],
+                "remote_line_id": line_ids.get(line.id, False),
                 "product_code": option.default_code or "",
                 "quantity": option.quantity,
                 # Exactly what the MAJ records, as a decimal in the
@@ -654,8 +658,8 @@ class TelecomSyncRequest(models.Model):
                 "reference": "%s-%s" % (request.reference, option.id),
                 "idempotency_key": "%s-%s" % (request.idempotency_key,
                                               option.id),
-                "site_id": line.site_id[field] or None,
-                "customer_id": line.partner_id[field] or None,
+                "site_id": site_ids.get(line.site_id.id) or None,
+                "customer_id": customer_ids.get(line.partner_id.id) or None,
             } for option in by_update[update.id]]
         return payloads
 
@@ -665,12 +669,16 @@ class TelecomSyncRequest(models.Model):
         customers lack in ``backend``'s system. Returns {request: error}
         for the requests that cannot be pushed (line unknown to the system,
         or the look-up failed)."""
-        field = "%s_id" % backend.system
-        lines = self.mapped("line_id").filtered(lambda l: not l[field])
-        sites = self.mapped("line_id.site_id").filtered(
-            lambda s: not s[field] and s.code)
-        partners = self.mapped("line_id.partner_id").filtered(
-            lambda p: not p[field] and p.ref)
+        Binding = self.env["telecom.binding"]
+        lines = self.mapped("line_id")
+        known = Binding._telecom_external_ids(backend, lines)
+        lines = lines.filtered(lambda l: l.id not in known)
+        sites = self.mapped("line_id.site_id")
+        known = Binding._telecom_external_ids(backend, sites)
+        sites = sites.filtered(lambda s: s.id not in known and s.code)
+        partners = self.mapped("line_id.partner_id")
+        known = Binding._telecom_external_ids(backend, partners)
+        partners = partners.filtered(lambda p: p.id not in known and p.ref)
         jobs = [("line", line.id, line.phone_number) for line in lines] + \
             [("site", site.id, site.code) for site in sites] + \
             [("customer", partner.id, partner.ref) for partner in partners]
@@ -695,7 +703,7 @@ class TelecomSyncRequest(models.Model):
                     system=backend._telecom_system_label(), status=404,
                     code="telecom_missing_id")
         self._telecom_retry_conflicts(
-            lambda: self._telecom_store_ids(field, jobs, found),
+            lambda: self._telecom_store_ids(backend, jobs, found),
             "storing the %s IDs looked up" % backend.name)
         self._telecom_commit()
         return {request: line_errors[request.line_id.id] for request in self
@@ -949,17 +957,21 @@ class TelecomSyncRequest(models.Model):
         """Scheduled action: look up the SNAIC/CFAST IDs that active lines,
         their sites and customers lack, and store them."""
         Backend = self.env["telecom.api.backend"].sudo()
+        Binding = self.env["telecom.binding"]
         # Every connection (configuration: one per system and company).
         for backend in Backend.search([]):  # pylint: disable=no-search-all
-            field = "%s_id" % backend.system
-            lines = self.env["telecom.line"].sudo().search([
-                (field, "=", False), ("company_id", "=", backend.company_id.id),
-                ("state", "!=", "terminated")], limit=limit)
-            sites = self.env["telecom.site"].sudo().search([
-                (field, "=", False), ("company_id", "=", backend.company_id.id),
-                ("code", "!=", False)], limit=limit)
-            partners = sites.mapped("partner_id").filtered(
-                lambda p: not p[field] and p.ref)
+            lines = self.env["telecom.line"].sudo().search(
+                Binding._telecom_missing_domain(backend, "telecom.line") + [
+                    ("company_id", "=", backend.company_id.id),
+                    ("state", "!=", "terminated")], limit=limit)
+            sites = self.env["telecom.site"].sudo().search(
+                Binding._telecom_missing_domain(backend, "telecom.site") + [
+                    ("company_id", "=", backend.company_id.id),
+                    ("code", "!=", False)], limit=limit)
+            partners = sites.mapped("partner_id")
+            known = Binding._telecom_external_ids(backend, partners)
+            partners = partners.filtered(
+                lambda p: p.id not in known and p.ref)
             jobs = [("line", line.id, line.phone_number) for line in lines] + \
                 [("site", site.id, site.code) for site in sites] + \
                 [("customer", partner.id, partner.ref)
@@ -972,20 +984,17 @@ class TelecomSyncRequest(models.Model):
                 continue
             results = _run_pool(settings, jobs, _lookup_job)
             self._telecom_retry_conflicts(
-                lambda: self._telecom_store_ids(field, jobs, results),
+                lambda: self._telecom_store_ids(backend, jobs, results),
                 "storing the %s IDs looked up" % backend.name)
             self._telecom_commit()
         return True
 
 
     @api.model
-    def _telecom_store_ids(self, field, jobs, results):
-        """Store the IDs found by look-up ``jobs`` in ``field`` (snaic_id or
-        cfast_id) of lines, sites and customers: one UPDATE per model for
-        the batch. These columns are plain references of the remote system,
-        neither tracked nor computed from: nothing else is to update."""
-        tables = {"line": "telecom_line", "site": "telecom_site",
-                  "customer": "res_partner"}
+    def _telecom_store_ids(self, backend, jobs, results):
+        """Store the IDs found by look-up ``jobs`` as ``backend``'s external
+        IDs of lines, sites and customers (``telecom.binding``): one upsert
+        per model for the batch."""
         models_by_kind = {"line": "telecom.line", "site": "telecom.site",
                           "customer": "res.partner"}
         found = defaultdict(list)
@@ -993,14 +1002,8 @@ class TelecomSyncRequest(models.Model):
             if result and not isinstance(result, Exception):
                 found[kind].append((res_id, str(result)))
         for kind, values in found.items():
-            execute_values(self.env.cr, sql.SQL(
-                "UPDATE {table} SET {column} = v.remote_id FROM (VALUES %s) "
-                "AS v(id, remote_id) WHERE {table}.id = v.id").format(
-                    table=sql.Identifier(tables[kind]),
-                    column=sql.Identifier(field)).as_string(self.env.cr._obj),
-                values)
-            self.env[models_by_kind[kind]].browse(
-                [res_id for res_id, _v in values]).invalidate_cache([field])
+            self.env["telecom.binding"]._telecom_store_external_ids(
+                backend, models_by_kind[kind], values)
 
 
 # ----------------------------------------------------------------------
