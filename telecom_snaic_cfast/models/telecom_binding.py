@@ -12,11 +12,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.addons.telecom_parc.tools.access import (check_readable,
                                                    check_still_writable)
+from odoo.addons.telecom_parc.tools.vals import check_vals, drop_derived
 
 MIXIN = "telecom.external.id.mixin"
-# Derived from the connection: what a caller sends for them is ignored, so
-# that a binding never says another system or company than its connection.
-RELATED_FIELDS = ("system", "company_id")
 
 
 class TelecomBinding(models.Model):
@@ -136,8 +134,9 @@ class TelecomBinding(models.Model):
 
     @api.model
     def create(self, vals):
-        vals = {key: value for key, value in vals.items()
-                if key not in RELATED_FIELDS}
+        # System and company follow the connection: what a caller sends for
+        # them is ignored (Odoo 11 would store it as it comes).
+        vals = check_vals(self, drop_derived(self, vals))
         if vals.get("backend_id"):
             check_readable(self.env["telecom.api.backend"].browse(
                 vals["backend_id"]))
@@ -147,8 +146,9 @@ class TelecomBinding(models.Model):
 
     @api.multi
     def write(self, vals):
-        vals = {key: value for key, value in vals.items()
-                if key not in RELATED_FIELDS}
+        # System and company follow the connection: what a caller sends for
+        # them is ignored (Odoo 11 would store it as it comes).
+        vals = check_vals(self, drop_derived(self, vals))
         if vals.get("backend_id"):
             check_readable(self.env["telecom.api.backend"].browse(
                 vals["backend_id"]))

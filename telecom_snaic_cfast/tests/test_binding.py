@@ -248,7 +248,8 @@ class TestBindingAccess(BindingCase):
         parc = self.env.ref("telecom_parc.demo_parc_sw1_mobile")
         for res_model, res_id in (("telecom.parc", parc.id),
                                   ("res.users", self.ops.id),
-                                  ("telecom.line", 999999999)):
+                                  ("telecom.line", 999999999),
+                                  ("telecom.line", 2 ** 40)):
             with self.assertRaises(ValidationError):
                 Binding.create({"backend_id": self.snaic.id,
                                 "res_model": res_model, "res_id": res_id,
