@@ -4,7 +4,7 @@
     "name": "Telecom SNAIC/CFAST",
     "summary": "Push every MAJ of a line to SNAIC and CFAST exactly once, "
                "fetch their IDs on the fly, report information and errors",
-    "version": "11.0.1.0.0",
+    "version": "11.0.2.0.0",
     "category": "Telecom",
     "author": "Telecom Parc contributors",
     "website": "https://example.com/telecom_snaic_cfast",
@@ -18,6 +18,7 @@
         "data/ir_cron_data.xml",
         "views/telecom_api_backend_views.xml",
         "views/telecom_sync_request_views.xml",
+        "views/telecom_binding_views.xml",
         "views/telecom_line_views.xml",
         "views/telecom_site_views.xml",
         "views/res_partner_views.xml",

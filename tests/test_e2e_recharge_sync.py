@@ -55,9 +55,12 @@ def test_recharge_done_pushes_once_to_both_systems(rpc, odoo_server):
         assert len({a["idempotency_key"] for a in applied}) == 2
 
     lines = ops.call("telecom.line", "read", line_ids,
-                     ["snaic_id", "cfast_id", "snaic_sync_state", "update_ids", "one_off_summary"])
+                     ["telecom_binding_ids", "snaic_sync_state", "update_ids", "one_off_summary"])
     for line in lines:
-        assert line["snaic_id"] and line["cfast_id"]
+        # The IDs looked up on the way: one per system, read by the user.
+        bindings = ops.call("telecom.binding", "read", line["telecom_binding_ids"],
+                            ["system", "external_id"])
+        assert sorted(b["system"] for b in bindings if b["external_id"]) == ["cfast", "snaic"]
         assert line["snaic_sync_state"] == "done"
         assert line["update_ids"]
         assert "×2" in line["one_off_summary"] or "x2" in line["one_off_summary"]

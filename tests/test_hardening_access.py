@@ -55,6 +55,7 @@ EXPECTED = """
 | telecom.one.off.report | R | R | R | R | - | - | - |
 | telecom.api.backend | R | R | RCWU | RCWU | - | - | - |
 | telecom.sync.request | R | R | R | R | - | - | - |
+| telecom.binding (external ID) | R | R | RCWU | RCWU | - | - | - |
 | Recharge DATA wizard | yes | no | yes | yes | no | no | no |
 | Edit Lines wizard | yes | no | yes | yes | no | no | no |
 | Create a Task wizard | yes | no | yes | yes | no | no | no |
@@ -70,7 +71,7 @@ EXPECTED = """
 """
 
 USERS = ["ops", "accountant", "manager", "sysadmin", "ops_b", "employee", "portal"]
-MODEL_ROWS = 12
+MODEL_ROWS = 13
 
 
 def parse_table(text):
@@ -123,6 +124,7 @@ class World(object):
                             for user in USERS}
         self.report = self.call("telecom.one.off.report", "search", [], limit=1)[0]
         self.request = self.call("telecom.sync.request", "search", [], limit=1)[0]
+        self.binding = self.make("telecom.binding")
         assert wait_for(lambda: self.call("telecom.sync.request", "search_count", [
             ["deployment_id", "in", list(self.deployments.values())],
             ["state", "!=", "error"]]) == 0, timeout=60)
@@ -202,6 +204,8 @@ class World(object):
                 "telecom.deployment.option", "create", self.option_vals()),
             "telecom.api.backend": lambda: self.call("telecom.api.backend", "create",
                                                      self.backend_vals()),
+            "telecom.binding": lambda: self.call("telecom.binding", "create",
+                                                 self.binding_vals()),
         }
         return makers[model]() if model in makers else None
 
@@ -223,6 +227,7 @@ class World(object):
             "telecom.one.off.report": self.report,
             "telecom.api.backend": self.backends["snaic"],
             "telecom.sync.request": self.request,
+            "telecom.binding": self.binding,
         }[model]
 
     # -- values of a new record, in company A ----------------------------
@@ -256,6 +261,11 @@ class World(object):
         return {"update_id": self.reference("telecom.line.update"),
                 "name": self.unique("Article"), "quantity": 1}
 
+    def binding_vals(self):
+        """An external ID of a new line of company A."""
+        return {"backend_id": self.backends["snaic"], "res_model": "telecom.line",
+                "res_id": self.new_line(), "external_id": self.unique("SN-L")}
+
     def backend_vals(self):
         return {"name": self.unique("Backup SNAIC"), "system": "snaic", "active": False,
                 "company_id": self.company_a}
@@ -280,6 +290,7 @@ class World(object):
             "telecom.one.off.report": lambda: {"quantity": 1},
             "telecom.api.backend": self.backend_vals,
             "telecom.sync.request": lambda: {"system": "snaic", "last_error": "x"},
+            "telecom.binding": self.binding_vals,
         }[model]()
 
 
@@ -296,6 +307,7 @@ WRITES = {
     "telecom.one.off.report": {"quantity": 2},
     "telecom.api.backend": {"timeout": 7},
     "telecom.sync.request": {"last_error": "Changed"},
+    "telecom.binding": {"external_id": "SN-CHANGED"},
 }
 
 

@@ -607,33 +607,65 @@ def test_recharge_settings_of_other_company_unchanged(world):
 
 
 # ----------------------------------------------------------------------
-# 11. SNAIC/CFAST IDs: written by the sync only, forgotten with the number
+# 11. SNAIC/CFAST IDs (telecom.binding): written by the sync and Telecom
+#     Managers only, forgotten with the number
 # ----------------------------------------------------------------------
+# Context keys a caller could hope to unlock a check with.
+FORGED_CONTEXTS = ({}, {"install_mode": True, "telecom_sync_no_commit": True,
+                        "tracking_disable": True, "active_test": False})
+
+
+def bindings_of(world, model, record):
+    """{system: external ID} of a record, read as admin."""
+    return {b["system"]: b["external_id"] for b in world.call(
+        "telecom.binding", "search_read",
+        [["res_model", "=", model], ["res_id", "=", record]], fields=["system", "external_id"])}
+
+
 def test_remote_ids_not_writable_and_reset_with_number(world):
     # Records of this test only: a forged ID that got through must not
     # break the pushes of the other tests.
     line = world.new_line()
     customer = world.call("res.partner", "create", {
         "name": "Client Remote IDs", "is_company": True, "customer": True,
-        "company_id": world.company_a, "snaic_id": "SN-C-REAL", "cfast_id": "C-REAL"})
+        "company_id": world.company_a})
     site = world.call("telecom.site", "create", {
         "name": "Site Remote IDs", "code": "SEC_REMOTE_IDS", "partner_id": customer,
-        "company_id": world.company_a, "snaic_id": "SN-S-REAL", "cfast_id": "S-REAL"})
+        "company_id": world.company_a})
     targets = [("telecom.line", line), ("telecom.site", site), ("res.partner", customer)]
+    # The real IDs, set by a Telecom Manager from each record.
+    for model, record in targets:
+        world.manager.call(model, "write", [record], {"telecom_binding_ids": [
+            [0, 0, {"backend_id": world.backends[system],
+                    "external_id": "%s-REAL" % system.upper()}] for system in SYSTEMS]})
+    real = {"snaic": "SNAIC-REAL", "cfast": "CFAST-REAL"}
     problems = []
     for model, record in targets:
-        for field in ("snaic_id", "cfast_id"):
-            before = world.read(model, record, [field])[field]
-            kind, _answer = attempt(lambda: world.ops.call(model, "write", [record],
-                                                           {field: "FORGED-ID"}))
-            after = world.read(model, record, [field])[field]
-            if kind != "refused" or after != before:
-                problems.append("ops wrote %s.%s: %s -> %s" % (model, field, before, after))
-
-    world.call("telecom.line", "write", [line], {"snaic_id": "SN-OLD", "cfast_id": "CF-OLD"})
+        if bindings_of(world, model, record) != real:
+            problems.append("the manager could not set the IDs of %s" % model)
+        ids = world.call(model, "read", [record], ["telecom_binding_ids"])[0]["telecom_binding_ids"]
+        forged = {"backend_id": world.backends["snaic"], "external_id": "FORGED-ID"}
+        attacks = [
+            (model, "write", [[record], {"telecom_binding_ids": command}])
+            for command in ([[0, 0, forged]], [[1, ids[0], {"external_id": "FORGED-ID"}]],
+                            [[2, ids[0]]], [[3, ids[0]]], [[5]], [[6, 0, []]])
+        ] + [
+            ("telecom.binding", "write", [ids, {"external_id": "FORGED-ID"}]),
+            ("telecom.binding", "unlink", [ids]),
+            ("telecom.binding", "create", [dict(forged, res_model=model, res_id=record)]),
+        ]
+        for context in FORGED_CONTEXTS:
+            for attack_model, method, args in attacks:
+                kind, _answer = attempt(lambda: world.ops.call(
+                    attack_model, method, *args, context=context))
+                after = bindings_of(world, model, record)
+                if kind != "refused" or after != real:
+                    problems.append("ops %s %s %s (context %s): %s -> %s" % (
+                        attack_model, method, args, context, kind, after))
+    # The IDs are the old number's: looked up again after the change.
     world.ops.call("telecom.line", "write", [line], {"phone_number": next(world.numbers)})
-    after = world.read("telecom.line", line, ["snaic_id", "cfast_id"])
-    if after["snaic_id"] is not False or after["cfast_id"] is not False:
+    after = bindings_of(world, "telecom.line", line)
+    if after:
         problems.append("IDs kept after the number changed: %s" % after)
     assert not problems, "\n".join(problems)
 

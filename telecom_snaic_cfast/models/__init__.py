@@ -1,4 +1,5 @@
 from . import telecom_external_id_mixin
+from . import telecom_binding
 from . import telecom_api_backend
 from . import telecom_sync_request
 from . import telecom_sync_push

@@ -4,8 +4,8 @@ from odoo import models
 
 
 class ResPartner(models.Model):
-    """Customers carry their SNAIC and CFAST IDs, looked up by their
-    reference (``ref``) when missing."""
+    """Customers have their SNAIC and CFAST IDs (``telecom.binding``),
+    looked up by their reference (``ref``) when missing."""
 
     _name = "res.partner"
     _inherit = ["res.partner", "telecom.external.id.mixin"]

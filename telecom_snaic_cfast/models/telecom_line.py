@@ -7,8 +7,9 @@ from .telecom_sync_request import STATES
 
 
 class TelecomLine(models.Model):
-    """Lines carry their SNAIC and CFAST IDs (looked up by phone number when
-    missing) and show the sync of their MAJ with each system."""
+    """Lines have their SNAIC and CFAST IDs (``telecom.binding``, looked up
+    by phone number when missing) and show the sync of their MAJ with each
+    system."""
 
     _name = "telecom.line"
     _inherit = ["telecom.line", "telecom.external.id.mixin"]

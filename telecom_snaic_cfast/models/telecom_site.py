@@ -4,8 +4,8 @@ from odoo import models
 
 
 class TelecomSite(models.Model):
-    """Sites carry their SNAIC and CFAST IDs, looked up by their code when
-    missing."""
+    """Sites have their SNAIC and CFAST IDs (``telecom.binding``), looked up
+    by their code when missing."""
 
     _name = "telecom.site"
     _inherit = ["telecom.site", "telecom.external.id.mixin"]

@@ -6,9 +6,6 @@ and by a scheduled job for the others."""
 import logging
 from collections import defaultdict
 
-from psycopg2 import sql
-from psycopg2.extras import execute_values
-
 from odoo import _, api, models
 
 from ..clients import ConfigurationError, PermanentError, make_client
@@ -25,12 +22,16 @@ class TelecomSyncRequest(models.Model):
         customers lack in ``backend``'s system. Returns {request: error}
         for the requests that cannot be pushed (line unknown to the system,
         or the look-up failed)."""
-        field = "%s_id" % backend.system
-        lines = self.mapped("line_id").filtered(lambda l: not l[field])
-        sites = self.mapped("line_id.site_id").filtered(
-            lambda s: not s[field] and s.code)
-        partners = self.mapped("line_id.partner_id").filtered(
-            lambda p: not p[field] and p.ref)
+        Binding = self.env["telecom.binding"]
+        lines = self.mapped("line_id")
+        known = Binding._telecom_external_ids(backend, lines)
+        lines = lines.filtered(lambda l: l.id not in known)
+        sites = self.mapped("line_id.site_id")
+        known = Binding._telecom_external_ids(backend, sites)
+        sites = sites.filtered(lambda s: s.id not in known and s.code)
+        partners = self.mapped("line_id.partner_id")
+        known = Binding._telecom_external_ids(backend, partners)
+        partners = partners.filtered(lambda p: p.id not in known and p.ref)
         jobs = [("line", line.id, line.phone_number) for line in lines] + \
             [("site", site.id, site.code) for site in sites] + \
             [("customer", partner.id, partner.ref) for partner in partners]
@@ -55,7 +56,7 @@ class TelecomSyncRequest(models.Model):
                     system=backend._telecom_system_label(), status=404,
                     code="telecom_missing_id")
         self._telecom_retry_conflicts(
-            lambda: self._telecom_store_ids(field, jobs, found),
+            lambda: self._telecom_store_ids(backend, jobs, found),
             "storing the %s IDs looked up" % backend.name)
         self._telecom_commit()
         return {request: line_errors[request.line_id.id] for request in self
@@ -77,17 +78,20 @@ class TelecomSyncRequest(models.Model):
         their sites and customers lack in its system, and store them.
         Returns the number of IDs found and the last line looked at (None
         when no line was left)."""
-        field = "%s_id" % backend.system
-        lines = self.env["telecom.line"].sudo().search([
-            (field, "=", False), ("company_id", "=", backend.company_id.id),
-            ("state", "!=", "terminated"), ("id", ">", after_id)],
+        Binding = self.env["telecom.binding"]
+        lines = self.env["telecom.line"].sudo().search(
+            Binding._telecom_missing_domain(backend, "telecom.line") + [
+                ("company_id", "=", backend.company_id.id),
+                ("state", "!=", "terminated"), ("id", ">", after_id)],
             limit=limit, order="id")
         if not lines:
             return 0, None
-        sites = lines.mapped("site_id").filtered(
-            lambda s: not s[field] and s.code)
-        partners = (lines.mapped("partner_id") | sites.mapped(
-            "partner_id")).filtered(lambda p: not p[field] and p.ref)
+        sites = lines.mapped("site_id")
+        known = Binding._telecom_external_ids(backend, sites)
+        sites = sites.filtered(lambda s: s.id not in known and s.code)
+        partners = lines.mapped("partner_id") | sites.mapped("partner_id")
+        known = Binding._telecom_external_ids(backend, partners)
+        partners = partners.filtered(lambda p: p.id not in known and p.ref)
         jobs = [("line", line.id, line.phone_number) for line in lines] + \
             [("site", site.id, site.code) for site in sites] + \
             [("customer", partner.id, partner.ref) for partner in partners]
@@ -101,20 +105,17 @@ class TelecomSyncRequest(models.Model):
         finally:
             client.close()
         self._telecom_retry_conflicts(
-            lambda: self._telecom_store_ids(field, jobs, results),
+            lambda: self._telecom_store_ids(backend, jobs, results),
             "storing the %s IDs looked up" % backend.name)
         self._telecom_commit()
         return (len([r for r in results if r and not isinstance(
             r, Exception)]), lines[-1].id)
 
     @api.model
-    def _telecom_store_ids(self, field, jobs, results):
-        """Store the IDs found by look-up ``jobs`` in ``field`` (snaic_id or
-        cfast_id) of lines, sites and customers: one UPDATE per model for
-        the batch. These columns are plain references of the remote system,
-        neither tracked nor computed from: nothing else is to update."""
-        tables = {"line": "telecom_line", "site": "telecom_site",
-                  "customer": "res_partner"}
+    def _telecom_store_ids(self, backend, jobs, results):
+        """Store the IDs found by look-up ``jobs`` as ``backend``'s external
+        IDs of lines, sites and customers (``telecom.binding``): one upsert
+        per model for the batch."""
         models_by_kind = {"line": "telecom.line", "site": "telecom.site",
                           "customer": "res.partner"}
         found = defaultdict(list)
@@ -122,19 +123,8 @@ class TelecomSyncRequest(models.Model):
             if result and not isinstance(result, Exception):
                 found[kind].append((res_id, str(result)))
         for kind, values in found.items():
-            execute_values(self.env.cr, sql.SQL(
-                "UPDATE {table} SET {column} = v.remote_id FROM (VALUES %s) "
-                "AS v(id, remote_id) WHERE {table}.id = v.id").format(
-                    table=sql.Identifier(tables[kind]),
-                    column=sql.Identifier(field)).as_string(self.env.cr._obj),
-                values)
-            self.env[models_by_kind[kind]].browse(
-                [res_id for res_id, _v in values]).invalidate_cache([field])
-
-
-# ----------------------------------------------------------------------
-# Work done in the pool's threads: HTTP only, no ORM.
-# ----------------------------------------------------------------------
+            self.env["telecom.binding"]._telecom_store_external_ids(
+                backend, models_by_kind[kind], values)
 
 
 def _look_up(client, jobs):

@@ -269,7 +269,13 @@ class TelecomSyncRequest(models.Model):
         ``apply_option``, as {request: [payload, ...]}. Each option has its
         own key and reference, derived from the request's, so a retry resends
         exactly the same calls. Read in a few queries for the whole batch."""
-        field = "%s_id" % backend.system
+        Binding = self.env["telecom.binding"]
+        lines = self.mapped("line_id")
+        line_ids = Binding._telecom_external_ids(backend, lines)
+        site_ids = Binding._telecom_external_ids(
+            backend, lines.mapped("site_id"))
+        customer_ids = Binding._telecom_external_ids(
+            backend, lines.mapped("partner_id"))
         options = self.env["telecom.line.update.option"].sudo().search(
             [("update_id", "in", self.mapped("update_id").ids)], order="id")
         by_update = defaultdict(list)
@@ -279,7 +285,7 @@ class TelecomSyncRequest(models.Model):
         for request in self:
             line, update = request.line_id, request.update_id
             payloads[request] = [{
-                "remote_line_id": line[field],
+                "remote_line_id": line_ids.get(line.id, False),
                 "product_code": option.default_code or "",
                 "quantity": option.quantity,
                 # Exactly what the MAJ records, as a decimal in the
@@ -290,8 +296,8 @@ class TelecomSyncRequest(models.Model):
                 "reference": "%s-%s" % (request.reference, option.id),
                 "idempotency_key": "%s-%s" % (request.idempotency_key,
                                               option.id),
-                "site_id": line.site_id[field] or None,
-                "customer_id": line.partner_id[field] or None,
+                "site_id": site_ids.get(line.site_id.id) or None,
+                "customer_id": customer_ids.get(line.partner_id.id) or None,
             } for option in by_update[update.id]]
         return payloads
 

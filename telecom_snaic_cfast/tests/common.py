@@ -98,10 +98,13 @@ class SyncCase(SavepointCase):
         cls.lines = cls.env["telecom.line"].browse([
             cls.env.ref("telecom_parc.demo_line_07000000%d" % n).id
             for n in (90, 91, 92, 93)])
-        # The lines start without SNAIC/CFAST IDs: the push fetches them.
-        cls.lines.write({"snaic_id": False, "cfast_id": False})
-        cls.lines.mapped("site_id").write({"snaic_id": False,
-                                           "cfast_id": False})
+        # The lines and their sites start without SNAIC/CFAST IDs: the push
+        # fetches them.
+        cls.env["telecom.binding"].search([
+            "|", "&", ("res_model", "=", "telecom.line"),
+            ("res_id", "in", cls.lines.ids),
+            "&", ("res_model", "=", "telecom.site"),
+            ("res_id", "in", cls.lines.mapped("site_id").ids)]).unlink()
 
     @classmethod
     def tearDownClass(cls):
@@ -111,6 +114,17 @@ class SyncCase(SavepointCase):
     def setUp(self):
         super(SyncCase, self).setUp()
         self.sim.reset()
+
+    def external_id(self, record, system):
+        """The ID of ``record`` in ``system`` (its test connection), or
+        False."""
+        return self.env["telecom.binding"]._telecom_external_ids(
+            self.backends[system], record).get(record.id, False)
+
+    def set_external_id(self, record, system, external_id):
+        """Give ``record`` its ID in ``system``, as the sync stores it."""
+        self.env["telecom.binding"]._telecom_store_external_ids(
+            self.backends[system], record._name, [(record.id, external_id)])
 
     def make_done(self, lines, data_gb=2):
         """Recharge DATA on ``lines``, then the deployment done: returns the

@@ -27,9 +27,12 @@ class TestSyncDemo(SavepointCase):
                              2 * len(deployment.update_ids))
             for request in deployment.sync_request_ids:
                 self.assertTrue(request.remote_ref)
-                self.assertTrue(request.line_id.snaic_id)
+                self.assertTrue(request.line_id.telecom_binding_ids.filtered(
+                    lambda b: b.system == "snaic").external_id)
         line = self.env.ref("telecom_parc.demo_line_0700000091")
-        self.assertEqual(line.snaic_id, "SN-L-000102")
+        self.assertEqual(self.env["telecom.binding"]._telecom_external_ids(
+            self.env.ref("telecom_snaic_cfast.demo_backend_snaic"), line),
+            {line.id: "SN-L-000102"})
         self.assertIn("Applied in SNAIC:", "\n".join(self.env.ref(
             "telecom_recharge.demo_deployment_0700000091").message_ids.mapped(
                 "body")))

@@ -16,12 +16,19 @@ class TestSecurity(SyncCase):
         line = self.lines[0]
         for record in (line, line.site_id, line.partner_id):
             with self.assertRaises(AccessError):
-                record.sudo(ops).write({"snaic_id": "SN-ELSEWHERE"})
-        line.sudo(manager).write({"snaic_id": "SN-L-1", "cfast_id": "1"})
+                record.sudo(ops).write({"telecom_binding_ids": [(0, 0, {
+                    "backend_id": self.backends["snaic"].id,
+                    "external_id": "SN-ELSEWHERE"})]})
+        line.sudo(manager).write({"telecom_binding_ids": [
+            (0, 0, {"backend_id": self.backends["snaic"].id,
+                    "external_id": "SN-L-1"}),
+            (0, 0, {"backend_id": self.backends["cfast"].id,
+                    "external_id": "1"})]})
         line.sudo(ops).write({"user_name": "Renamed"})
-        self.assertEqual(line.snaic_id, "SN-L-1")
+        self.assertEqual(self.external_id(line, "snaic"), "SN-L-1")
         line.sudo(ops).write({"phone_number": "0699887766"})
-        self.assertFalse(line.snaic_id or line.cfast_id)
+        self.assertFalse(self.external_id(line, "snaic") or
+                         self.external_id(line, "cfast"))
 
     def test_url_of_a_connection_for_administrators_only(self):
         manager = self.env.ref("telecom_parc.demo_user_manager")

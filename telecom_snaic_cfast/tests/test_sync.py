@@ -65,13 +65,18 @@ class TestSyncFlow(SyncCase):
 
     def test_missing_ids_are_fetched_and_stored(self):
         line = self.lines[0]
-        self.assertFalse(line.snaic_id)
+        self.assertFalse(self.external_id(line, "snaic"))
         deployment = self.make_done(line)
         self.requests_of(deployment)._telecom_push()
-        self.assertEqual(line.snaic_id, "SN-L-000101")
-        self.assertEqual(line.cfast_id, "880001")
-        self.assertEqual(line.site_id.snaic_id, "SN-S-0001")
-        self.assertEqual(line.partner_id.snaic_id, "SN-C-0001")
+        self.assertEqual(self.external_id(line, "snaic"), "SN-L-000101")
+        self.assertEqual(self.external_id(line, "cfast"), "880001")
+        self.assertEqual(self.external_id(line.site_id, "snaic"), "SN-S-0001")
+        self.assertEqual(self.external_id(line.partner_id, "snaic"),
+                         "SN-C-0001")
+        # Users see them on the line, one per connection.
+        self.assertEqual(
+            set(line.telecom_binding_ids.mapped("backend_id").ids),
+            {self.backends["snaic"].id, self.backends["cfast"].id})
         applied = self.sim.applied("snaic")[0]
         self.assertEqual(applied["line_id"], "SN-L-000101")
         self.assertEqual(applied["site_id"], "SN-S-0001")
@@ -79,9 +84,9 @@ class TestSyncFlow(SyncCase):
 
     def test_known_ids_are_not_looked_up_again(self):
         line = self.lines[1]
-        line.write({"snaic_id": "SN-L-000102"})
-        line.site_id.write({"snaic_id": "SN-S-0001"})
-        line.partner_id.write({"snaic_id": "SN-C-0001"})
+        self.set_external_id(line, "snaic", "SN-L-000102")
+        self.set_external_id(line.site_id, "snaic", "SN-S-0001")
+        self.set_external_id(line.partner_id, "snaic", "SN-C-0001")
         self.requests_of(self.make_done(line), "snaic")._telecom_push()
         self.assertEqual(self.sim.stats("snaic")["requests"].get(
             "lookup_line", 0), 0)
@@ -451,11 +456,11 @@ class TestSyncUsers(SyncCase):
 
     def test_fetch_missing_ids_cron(self):
         line = self.lines[2]
-        self.assertFalse(line.cfast_id)
+        self.assertFalse(self.external_id(line, "cfast"))
         self.env["telecom.sync.request"]._cron_fetch_missing_ids()
         self.assertIn("ID(s) found", " ".join(self.run_jobs()))
-        self.assertEqual(line.cfast_id, "880003")
-        self.assertEqual(line.site_id.cfast_id, "5101")
+        self.assertEqual(self.external_id(line, "cfast"), "880003")
+        self.assertEqual(self.external_id(line.site_id, "cfast"), "5101")
 
     def test_company_b_sees_no_request(self):
         deployment = self.make_done(self.lines[0])
