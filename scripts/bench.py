@@ -101,6 +101,11 @@ class Simulators(object):
                 "lines": numbers, "sites": [site_code], "customers": [customer_ref]},
                 timeout=60).raise_for_status()
 
+    def calls(self, system):
+        """Every call the system answered so far (look-ups, applies, reads)."""
+        stats = requests.get(self.urls[system] + "/_sim/stats", timeout=60).json()
+        return sum(stats["requests"].values())
+
     def applied(self, system):
         return requests.get(self.urls[system] + "/_sim/applied", timeout=60).json()["applied"]
 
@@ -210,9 +215,33 @@ def measure_size(registry, sim, index, size, data_gb):
                applied=sum(len(a) for a in applied.values()),
                duplicates=sum(len(a) - len({x["idempotency_key"] for x in a})
                               for a in applied.values()))
+    # 4. The same lines topped up again: their IDs are known now (the
+    #    steady state; new lines are looked up once), only the applies.
+    request_ids = done_deployment(registry, line_ids, data_gb)
+    counts, seconds = push_by_jobs(registry, request_ids)
+    row.update(push_known_s=seconds,
+               push_known_rps=len(request_ids) / seconds if seconds else 0,
+               push_known_done=counts.get("done", 0))
     row["confirm_queries_per_line"] = row["confirm_queries"] / float(size)
     row["done_queries_per_line"] = row["done_queries"] / float(size)
     return row
+
+
+def done_deployment(registry, line_ids, data_gb):
+    """Recharge DATA on these lines and the deployment done, without its
+    jobs; returns the ids of the sync requests."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"telecom_sync_no_autopush": True})
+        wizard = env["telecom.line.recharge"].create({
+            "line_ids": [(6, 0, line_ids)], "data_gb": data_gb})
+        action = wizard.action_confirm()
+        deployments = env["telecom.deployment"].browse(action["res_id"]) \
+            if action.get("res_id") else env["telecom.deployment"].search(action["domain"])
+        today = date.today().isoformat()
+        deployments.write({"date_installed": today, "date_activation": today})
+        deployments.action_done()
+        cr.commit()
+        return deployments.mapped("sync_request_ids").ids
 
 
 def push_by_jobs(registry, request_ids, timeout=1800):
@@ -244,34 +273,31 @@ def push_by_jobs(registry, request_ids, timeout=1800):
 
 
 def measure_limits(registry, sim, limits, latency_ms, seconds, data_gb, first_index):
-    """The push rate per system at each limit of concurrent requests set on
-    the connections, with the simulators at ``latency_ms``: lines enough for
-    ``seconds`` of ideal push (limit / latency per second)."""
+    """The rate of calls to one system at each limit of concurrent requests
+    set on the connections, with the simulators at ``latency_ms``, while it
+    pushes new lines (a look-up and an apply per line): lines enough for
+    about ``seconds`` of ideal push (limit / latency calls per second)."""
     rows = []
     sim.set_latency(latency_ms)
     for offset, limit in enumerate(limits):
-        size = int(limit * 1000.0 / latency_ms * seconds)
+        size = int(limit * 1000.0 / latency_ms * seconds / 2)
         index = first_index + offset
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"telecom_sync_no_autopush": True})
             env["telecom.api.backend"].search([]).write({"pool_size": limit})
             parc, numbers, site_code, customer_ref = build_parc(env, index, size)
             cr.commit()
-            sim.seed(numbers, site_code, customer_ref)
-            wizard = env["telecom.line.recharge"].create({
-                "line_ids": [(6, 0, parc.line_ids.ids)], "data_gb": data_gb})
-            action = wizard.action_confirm()
-            deployments = env["telecom.deployment"].browse(action["res_id"]) \
-                if action.get("res_id") else env["telecom.deployment"].search(action["domain"])
-            today = date.today().isoformat()
-            deployments.write({"date_installed": today, "date_activation": today})
-            deployments.action_done()
-            cr.commit()
-            request_ids = deployments.mapped("sync_request_ids").ids
+            line_ids = parc.line_ids.ids
+        sim.seed(numbers, site_code, customer_ref)
+        request_ids = done_deployment(registry, line_ids, data_gb)
+        calls_before = sim.calls("snaic")
         counts, took = push_by_jobs(registry, request_ids)
+        # Per system: each line's request is a look-up and an apply.
+        calls = sim.calls("snaic") - calls_before
         ideal = limit * 1000.0 / latency_ms
-        rate = size / took if took else 0.0  # per system: one request per line
-        rows.append({"limit": limit, "lines": size, "seconds": took, "rate": rate,
+        rate = calls / took if took else 0.0
+        rows.append({"limit": limit, "lines": size, "seconds": took, "calls": calls,
+                     "rate": rate, "requests_rate": size / took if took else 0.0,
                      "ideal": ideal, "ratio": rate / ideal, "done": counts.get("done", 0)})
     return rows
 
@@ -288,11 +314,12 @@ class PushServer(object):
         capacity = "root:%d,root.telecom_sync:%d,root.telecom_sync.snaic:%d," \
                    "root.telecom_sync.cfast:%d" % (jobs, jobs, jobs, jobs)
         parser["queue_job"]["channels"] = capacity
-        self.conf = os.path.join(ROOT, ".run", "bench-push.conf")
+        run = os.path.dirname(os.path.abspath(conf))
+        self.conf = os.path.join(run, "bench-push.conf")
         with open(self.conf, "w") as out:
             parser.write(out)
         port = free_port()
-        self.log = os.path.join(ROOT, ".run", "log", "bench-push-server.log")
+        self.log = os.path.join(run, "log", "bench-push-server.log")
         self.proc = subprocess.Popen([
             sys.executable, os.path.join(ROOT, "scripts", "odoo-bin"), "-c", self.conf,
             "-d", db, "--http-port=%d" % port, "--workers=%d" % (jobs + 2),
@@ -463,13 +490,21 @@ def report(results):
             r["lines"], r["confirm_s"], r["confirm_queries"], r["confirm_queries_per_line"],
             r["done_s"], r["done_queries"], r["done_queries_per_line"], r["push_s"], r["push_rps"],
             r["applied"], r["lines"] * 2, r["duplicates"]))
-    print("\nPush rate per system at %d ms per call, by the limit of concurrent requests "
-          "of the connections" % results["slow_latency_ms"])
-    print("| limit | lines | push s | req/s per system | limit / latency | ratio |")
-    print("|---|---|---|---|---|---|")
+    print("\nThe same lines topped up again, their IDs known (only the applies)")
+    print("| lines | push s | req/s | done |")
+    print("|---|---|---|---|")
+    for r in results["sizes"]:
+        print("| %d | %.2f | %.0f | %d / %d |" % (
+            r["lines"], r["push_known_s"], r["push_known_rps"], r["push_known_done"],
+            r["lines"] * 2))
+    print("\nCalls to SNAIC per second at %d ms per call, by the limit of concurrent requests "
+          "of the connections (new lines: a look-up and an apply each)" % results["slow_latency_ms"])
+    print("| limit | lines | push s | calls | calls/s | limit / latency | ratio | requests/s |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results.get("limits", []):
-        print("| %d | %d | %.1f | %.1f | %.0f | %.2f |" % (
-            r["limit"], r["lines"], r["seconds"], r["rate"], r["ideal"], r["ratio"]))
+        print("| %d | %d | %.1f | %d | %.1f | %.0f | %.2f | %.1f |" % (
+            r["limit"], r["lines"], r["seconds"], r["calls"], r["rate"], r["ideal"],
+            r["ratio"], r["requests_rate"]))
     l = results["list"]
     print("\nLines list with %d lines (Site > Parc, first group, 80 rows): %.3f s (median of 3)"
           % (l["db_lines"], l["list_s"]))
@@ -486,6 +521,10 @@ def check(results):
         if r["updates"] != r["lines"] or r["sync_requests"] != r["lines"] * 2:
             problems.append("%d lines: %d MAJ, %d sync requests" % (
                 r["lines"], r["updates"], r["sync_requests"]))
+    for r in results["sizes"]:
+        if r["push_known_done"] != r["lines"] * 2:
+            problems.append("%d lines, second push: %d done of %d" % (
+                r["lines"], r["push_known_done"], r["lines"] * 2))
     for r in results.get("limits", []):
         if r["done"] != r["lines"] * 2:
             problems.append("limit %d: %d requests done of %d" % (

@@ -1,5 +1,6 @@
-"""`make bench` as CI's smoke run: 100 lines and a small list, counts checked
-(every MAJ applied once in each system, no duplicate), times only printed."""
+"""`make bench` as CI's smoke run: 100 lines, one limit of concurrent calls
+and a small list, counts checked (every MAJ applied once in each system, no
+duplicate, by the jobs of a prefork server), times only printed."""
 import json
 import os
 import subprocess
@@ -15,7 +16,8 @@ def test_bench_smoke_run(odoo_env, tmp_path):
                BENCH_JSON=str(report), TELECOM_RUN=str(tmp_path / "run"),
                DB_HOST=pg["db_host"], DB_PORT=pg["db_port"], DB_USER=pg["db_user"],
                DB_PASSWORD=pg["db_password"])
-    done = subprocess.run(["bash", "scripts/bench.sh", "--smoke"], cwd=str(ROOT), env=env,
+    done = subprocess.run(["bash", "scripts/bench.sh", "--smoke", "--limits", "4",
+                           "--limit-seconds", "4"], cwd=str(ROOT), env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
                           timeout=900)
     print(done.stdout[-3000:])
@@ -26,6 +28,11 @@ def test_bench_smoke_run(odoo_env, tmp_path):
     assert size["lines"] == 100
     assert size["applied"] == 200 and size["duplicates"] == 0
     assert size["updates"] == 100 and size["sync_requests"] == 200
+    # Pushed by the jobs of a prefork server, then again with the IDs known.
+    assert size["push_done"] == 200 and size["push_known_done"] == 200
+    limit = results["limits"][0]
+    assert limit["limit"] == 4 and limit["done"] == 2 * limit["lines"]
+    assert limit["calls"] >= 2 * limit["lines"]
     assert results["list"]["list_rows"] > 0
     subprocess.run(["dropdb", "--if-exists", "telecom_bench_citest"], env=dict(
         os.environ, PGHOST=pg["db_host"], PGPORT=pg["db_port"], PGUSER=pg["db_user"],

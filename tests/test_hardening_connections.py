@@ -1,15 +1,18 @@
 """Hardening: the connections change under the sync, on a prefork server
 whose job runner and cron worker do the work (nobody triggers anything).
 
-* Scenario 9: the connection is archived when the deployment is done; the
+* Scenario 11: the connection is archived when the deployment is done; the
   requests wait, shown as such, nothing is sent; activated again, they are
   applied within seconds, once.
-* Scenario 10: the URL is changed while outcomes are unknown: refused (they
+* Scenario 12: the URL is changed while outcomes are unknown: refused (they
   would be read back on the new URL and applied again there); once read
   back where they were sent, the change goes through.
-* Scenario 11: a system answers 429 with a Retry-After of 3e11 seconds:
+* Scenario 13: a system answers 429 with a Retry-After of 3e11 seconds:
   the request waits the connection's longest back-off, not for ever; a 429
   that never ends puts it in error, in plain words.
+* Scenario 14: a line's number changes after its IDs were stored: they
+  are forgotten, looked up again before the next push, and the next top-up
+  lands on the line the new number is in each system.
 """
 import time
 import xmlrpc.client
@@ -81,7 +84,7 @@ def test_connection_archived_when_the_deployment_is_done(stage, capsys):
     assert wait_for(lambda: request_of(stage, deployment, "cfast")["state"] == "done",
                     timeout=60), request_of(stage, deployment, "cfast")
     took = time.time() - started
-    print_table("Scenario 9: CFAST's connection archived when the deployment is done",
+    print_table("Scenario 11: CFAST's connection archived when the deployment is done",
                 ["while archived", "after activation", "applied in CFAST", "seconds"],
                 [["%s (%s)" % (waiting["state"], waiting["blocked"]), "done",
                   len(applied_for(stage, "cfast", waiting["reference"])), round(took, 1)]],
@@ -112,7 +115,7 @@ def test_url_change_refused_while_outcomes_are_unknown(stage, capsys):
                     timeout=150, step=2), request_of(stage, deployment, "snaic")
     request = request_of(stage, deployment, "snaic")
     admin.call("telecom.api.backend", "write", [snaic], {"base_url": url})
-    print_table("Scenario 10: SNAIC's URL changed while an outcome is unknown",
+    print_table("Scenario 12: SNAIC's URL changed while an outcome is unknown",
                 ["change while unknown", "after the read-back", "applied in SNAIC", "attempts"],
                 [["refused", request["state"], len(applied_for(stage, "snaic", request["reference"])),
                   request["attempt_count"]]], capsys)
@@ -137,10 +140,55 @@ def test_huge_retry_after_and_a_429_that_never_ends(stage, capsys):
                     timeout=90, step=1), request_of(stage, deployment, "cfast")
     final = request_of(stage, deployment, "cfast")
     sim.faults("cfast")
-    print_table("Scenario 11: a 429 with Retry-After 3e11 s that never ends",
+    print_table("Scenario 13: a 429 with Retry-After 3e11 s that never ends",
                 ["after the first 429", "final", "429 answers", "attempts", "last error"],
                 [["%s, next %s" % (first["state"], first["next_attempt_at"]), final["state"],
                   final["throttle_count"], final["attempt_count"], final["last_error"][:60]]],
                 capsys)
     assert final["throttle_count"] == 4 and final["attempt_count"] == 0, final
     assert "429" in final["last_error"]
+
+
+def test_phone_number_changed_after_its_id_was_stored(stage, capsys):
+    server, sim = stage["server"], stage["sim"]
+    admin, ops = server.rpc("admin"), server.rpc("ops")
+    first = recharge_done(stage, "+33655570004")
+    assert wait_for(lambda: request_of(stage, first, "snaic")["state"] == "done", timeout=60)
+    line = ops.call("telecom.deployment", "read", [first], ["line_ids"])[0]["line_ids"][0]
+
+    def bindings():
+        return {b["system"]: b["external_id"] for b in admin.call(
+            "telecom.binding", "search_read", [["res_model", "=", "telecom.line"],
+                                               ["res_id", "=", line]],
+            fields=["system", "external_id"])}
+    before = bindings()
+    assert set(before) == {"snaic", "cfast"}, before
+
+    # The customer's line got a new number, which both systems know under
+    # other IDs: the IDs stored for the old one are forgotten at once.
+    for system in ("snaic", "cfast"):
+        sim.sim_post(system, "seed", {"lines": ["+33655570005"]})
+    ops.call("telecom.line", "write", [line], {"phone_number": "+33655570005"})
+    assert bindings() == {}
+    wizard = ops.call("telecom.line.recharge", "create", {"line_ids": [[6, 0, [line]]],
+                                                          "data_gb": 1})
+    second = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
+    today = time.strftime("%Y-%m-%d")
+    ops.call("telecom.deployment", "write", [second],
+             {"date_installed": today, "date_activation": today})
+    ops.call("telecom.deployment", "action_done", [second])
+    assert wait_for(lambda: all(request_of(stage, second, system)["state"] == "done"
+                                for system in ("snaic", "cfast")), timeout=60)
+    after = bindings()
+    rows = []
+    for system in ("snaic", "cfast"):
+        old = applied_for(stage, system, request_of(stage, first, system)["reference"])
+        new = applied_for(stage, system, request_of(stage, second, system)["reference"])
+        rows.append([system.upper(), before[system], after[system], old[0]["phone"],
+                     new[0]["phone"]])
+        assert len(old) == 1 and len(new) == 1
+        assert old[0]["phone"] == "+33655570004" and new[0]["phone"] == "+33655570005"
+        assert after[system] != before[system]
+    print_table("Scenario 14: a line's number changed after its IDs were stored",
+                ["system", "ID before", "ID after", "first top-up on", "second top-up on"],
+                rows, capsys)

@@ -1,12 +1,12 @@
 """Hardening of the sync engine on OCA queue_job, as production runs it.
 
-* Scenario 7: an Odoo server in prefork whose HTTP workers are recycled
+* Scenario 9: an Odoo server in prefork whose HTTP workers are recycled
   every few requests (``--limit-request``) runs the push jobs of a backlog,
   and every HTTP worker is killed (SIGKILL) in the middle of it: the master
   starts new ones, the cron worker queues the lanes again, the requests
   that the dead jobs held are read back once their deadline has passed,
   and every option is applied exactly once.
-* Scenario 8: the early read-back race. The system answers just before the
+* Scenario 10: the early read-back race. The system answers just before the
   timeout, so a batch takes long; a second worker starts late, while the
   first is still sending. It must not read back (nor send) what the first
   holds: no request is read back, none is attempted twice.
@@ -96,7 +96,7 @@ def test_prefork_workers_recycled_and_killed_mid_batch(stage, scale, capsys):
                              "WHERE id IN %s AND attempt_count > 1", (tuple(backlog["requests"]),))
     finally:
         server.stop()
-    print_table("Scenario 7: prefork workers recycled every 3 requests, all killed mid-batch "
+    print_table("Scenario 9: prefork workers recycled every 3 requests, all killed mid-batch "
                 "(%d lines, %d requests)" % (count, requests),
                 ["states at the kill", "workers killed", "workers at the start / at the end",
                  "lane jobs", "requests attempted twice"],
@@ -128,7 +128,7 @@ def test_early_read_back_race(stage, capsys):
     second = worker(stage, "push", "late-second", start_at=start_at + 4)
     results = [first.wait(), second.wait()]
     requests = db.requests_of(backlog["lines"])
-    print_table("Scenario 8: a second worker starting 4 s late, calls answered in 1.6 s "
+    print_table("Scenario 10: a second worker starting 4 s late, calls answered in 1.6 s "
                 "of a 2 s timeout (%d requests)" % len(requests),
                 ["worker", "claimed", "read back", "ran (s)"],
                 [[name, len(result["claimed"]), result["reconciled"], result["seconds"]]

@@ -4,9 +4,10 @@ Both simulated systems fail a third of the calls: 20% 5xx, 5% timeout after
 applying, 2% malformed body, 5% 429 with Retry-After, 2% dropped
 connections, on every operation (look-ups and read-backs too). The
 operations user tops up the lines over XML-RPC and sets the deployment
-done on a real server, whose background push makes the first attempts; an
-Odoo worker process then runs the push cron until nothing is pending,
-sending or unknown. Every line must be applied exactly once in each
+done on a real server in prefork, whose jobs (queue_job's runner, the
+workers) make the first attempts; an Odoo worker process of the test then
+does the lanes' work until nothing is pending, sending or unknown, while
+the server's jobs go on. Every line must be applied exactly once in each
 system, no request lost, none left pending, none in error.
 
 Sizes: ``--scale N`` lines (default small for CI); the README's figures are
@@ -74,8 +75,9 @@ def test_mixed_faults_every_line_applied_exactly_once(stage, scale, capsys):
              {"date_installed": today, "date_activation": today})
     assert ops.call("telecom.deployment", "action_done", deployments) is True
     done_at = time.time()
-    # The server's background push makes the first attempts; the crons take
-    # over when it has ended (a cron racing it is scenario 2's business).
+    # The server's jobs make the first attempts; a worker of the test joins
+    # in when each request has had one (workers racing is scenario 2's
+    # business).
     def background_ended():
         requests = db.requests_of(line_ids).values()
         return all(r["attempt_count"] + r["throttle_count"] for r in requests) and \
@@ -83,7 +85,7 @@ def test_mixed_faults_every_line_applied_exactly_once(stage, scale, capsys):
     assert wait_for(background_ended, timeout=120 + scale), db.states(line_ids)
     background_at = time.time()
 
-    # The push cron, in an Odoo process of its own, until nothing is left.
+    # The lanes' work, in an Odoo process of its own, until nothing is left.
     drain = Worker(stage["env"], stage["conf"], db.name, "drain", stage["folder"],
                    name="drain", deadline=600 + scale,
                    after_id=baseline).wait(timeout=900 + 2 * scale)
@@ -110,8 +112,8 @@ def test_mixed_faults_every_line_applied_exactly_once(stage, scale, capsys):
                      ", ".join("%s %d" % item for item in sorted(faults.items())),
                      stats[system]["replays"], len(applied[system])])
     print_table(
-        "Scenario 1: mixed faults, %d lines (lines created in %.0f s; background push "
-        "%.0f s, then %d cron runs in %.0f s; reconciled unknowns: %d found applied, %d not "
+        "Scenario 1: mixed faults, %d lines (lines created in %.0f s; the server's jobs "
+        "%.0f s, then %d runs of a worker in %.0f s; reconciled unknowns: %d found applied, %d not "
         "applied and resent; errors: %d)" % (
             scale, lines_seconds, background_at - done_at, drain["runs"],
             drained_at - background_at,

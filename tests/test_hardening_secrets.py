@@ -135,7 +135,8 @@ def test_tokens_leak_nowhere(stage):
     assert ops.call("telecom.deployment", "action_retry_sync", [second]) is True
     assert settled(db, second, {"snaic:done": 2, "cfast:done": 2}), sync_states(db, second)
 
-    # 5. The crons, in a worker logging at debug level too.
+    # 5. The jobs' work (look-ups, read-backs, pushes), in a worker logging
+    #    at debug level too.
     for action in ("fetch_ids", "reconcile", "push"):
         Worker(stage["env"], stage["conf"], db.name, action, stage["folder"],
                name="secrets-%s" % action, log_level="debug").wait()

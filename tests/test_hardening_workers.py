@@ -1,14 +1,14 @@
 """Hardening, scenarios 2 and 3: workers that race and workers that die.
 
 No Odoo server here: the only Odoo processes are the test's own workers
-(tests/hardening_worker.py), each an Odoo process running the push cron
-the way a cron thread does, on a copy of the test database, against a
-simulator of their own.
+(tests/hardening_worker.py), each an Odoo process doing the work of a
+lane's job (read back, claim, send, save) the way a queue_job worker does,
+on a copy of the test database, against a simulator of their own.
 
 The backlog (lines, Recharge DATA, a done deployment) is made by a worker
-as the operations user and committed without the background push the
-commit would start, as when the server died right after committing: only
-the crons push it.
+as the operations user and committed without the jobs the deployment would
+queue, as when the server died right after committing: only the test's
+workers push it.
 """
 import time
 
@@ -85,7 +85,7 @@ def assert_exactly_once(stage, backlog):
 
 
 def race(stage, scale, prefix, batch_size, capsys):
-    """Two workers run the push cron at the same moment on a new backlog;
+    """Two workers push at the same moment on a new backlog;
     returns (backlog, results)."""
     db, sim = stage["db"], stage["sim"]
     sim.reset()
@@ -128,7 +128,7 @@ def assert_raced_once(stage, scale, backlog, results):
 
 
 def test_two_workers_racing_push_each_request_once(stage, scale, capsys):
-    """Scenario 2: two Odoo processes run the push cron at the same moment
+    """Scenario 2: two Odoo processes push at the same moment
     on the same backlog, in small batches so that they interleave batch by
     batch: every request is claimed by one of them only and sent once."""
     backlog, results = race(stage, scale, "+33613", 5, capsys)
