@@ -208,13 +208,28 @@ class TelecomApiBackend(models.Model):
         while True:
             if time.time() >= stop_at:
                 return counts, True
-            claimed = Request._telecom_claim_due(self, size)
+            # A fair share of what is due for each lane, so that the lanes
+            # end together: 600 due in batches of 50 kept 12 of 16 lanes
+            # busy, and the rate at 0.72 of the connection's limit.
+            share = int(math.ceil(self._telecom_due_count() / float(
+                max(1, self.pool_size))))
+            claimed = Request._telecom_claim_due(self, max(1, min(size, share)))
             if not claimed:
                 return counts, False
             for state, count in claimed.with_context(
                     telecom_sync_stop_at=stop_at)._telecom_send(
                         self).items():
                 counts[state] += count
+
+    @api.multi
+    def _telecom_due_count(self):
+        """How many requests of this connection are due now."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT count(*) FROM telecom_sync_request WHERE backend_id = %s "
+            "AND state = 'pending' AND (next_attempt_at IS NULL OR "
+            "next_attempt_at <= %s)", (self.id, fields.Datetime.now()))
+        return self.env.cr.fetchone()[0]
 
     @api.multi
     def _telecom_lane_lock(self, lane):
