@@ -202,9 +202,17 @@ class TelecomApiBackend(models.Model):
         stop_at = time.time() + budget
         size = max(1, self.batch_size)
         counts = defaultdict(int)
-        for state, count in Request._telecom_reconcile_backend(
-                self, size).items():
-            counts[state] += count
+        # Each unknown outcome read back once per job (one that cannot be
+        # read now waits for the next job).
+        tried = set()
+        while time.time() < stop_at:
+            found, requests = Request._telecom_reconcile_backend(
+                self, size, exclude_ids=tried)
+            if not requests:
+                break
+            tried.update(requests.ids)
+            for state, count in found.items():
+                counts[state] += count
         while True:
             if time.time() >= stop_at:
                 return counts, True

@@ -17,14 +17,17 @@ class TelecomSyncRequest(models.Model):
     _inherit = "telecom.sync.request"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _telecom_reconcile_backend(self, backend, limit):
-        """Read back at most ``limit`` requests of ``backend`` whose outcome
-        is unknown or whose sender is past its deadline. Returns counts by
-        final state (empty when there was nothing to read back)."""
-        requests = self.sudo().search(
-            self._telecom_reconcile_domain() + [
-                ("backend_id", "=", backend.id)], limit=limit, order="id")
-        return requests._telecom_reconcile() if requests else {}
+    def _telecom_reconcile_backend(self, backend, limit, exclude_ids=()):
+        """Read back at most ``limit`` requests of ``backend`` (but those of
+        ``exclude_ids``) whose outcome is unknown or whose sender is past its
+        deadline. Returns counts by final state and the requests found
+        (empty when there was nothing to read back)."""
+        domain = self._telecom_reconcile_domain() + [
+            ("backend_id", "=", backend.id)]
+        if exclude_ids:
+            domain.append(("id", "not in", list(exclude_ids)))
+        requests = self.sudo().search(domain, limit=limit, order="id")
+        return (requests._telecom_reconcile() if requests else {}), requests
 
     @api.multi
     def _telecom_reconcile(self):

@@ -610,6 +610,20 @@ class TestSyncJobs(SyncCase):
         self.assertIn("applied:", backend._telecom_job_lane(0))
         self.assertEqual(self.requests_of(deployment, "snaic").state, "done")
 
+    def test_a_lane_reads_back_every_unknown_outcome(self):
+        backend = self.backends["snaic"]
+        backend.batch_size = 1
+        deployment = self.make_done(self.lines[:3])
+        requests_ = self.requests_of(deployment, "snaic")
+        # Three outcomes unknown (never reached the system, in fact): the
+        # lane reads each back, finds it not applied, sends it.
+        requests_.write({"state": "unknown", "attempt_count": 1})
+        self.assertIn("applied:", backend._telecom_job_lane(0))
+        self.assertEqual(set(requests_.mapped("state")), {"done"})
+        self.assertEqual(set(requests_.mapped("attempt_count")), {2})
+        self.assertEqual(len([a for a in self.sim.applied("snaic") if any(
+            a["reference"].startswith(r.reference) for r in requests_)]), 3)
+
     def test_cron_requeues_the_jobs_of_a_dead_worker(self):
         self.make_done(self.lines[:1])
         jobs = self._lane_jobs()
