@@ -136,6 +136,18 @@ class TelecomApiBackend(models.Model):
             )._telecom_job_fetch_ids(after_id)
         return True
 
+    @api.multi
+    def action_view_jobs(self):
+        """Open the queue_job jobs of this connection (Queue > Jobs): what
+        each did, or why it failed."""
+        self.ensure_one()
+        action = self.env.ref("queue_job.action_queue_job").read()[0]
+        action["domain"] = [
+            ("model_name", "=", self._name),
+            ("func_string", "=like", "%s(%d,).%%" % (self._name, self.id))]
+        action["context"] = {}
+        return action
+
     # ------------------------------------------------------------------
     # Jobs
     # ------------------------------------------------------------------

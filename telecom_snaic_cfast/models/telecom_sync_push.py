@@ -161,16 +161,17 @@ class TelecomSyncRequest(models.Model):
         backend = self.browse(ids[:1]).sudo().backend_id
         deadline = moment + timedelta(seconds=LANE_BUDGET + CLAIM_MARGIN + 2 * (
             backend.timeout_connect + backend.timeout))
+        # The job (queue_job puts its uuid in the context) shows on them.
         self.env.cr.execute(
             "UPDATE telecom_sync_request SET state = 'sent', sent_at = %s, "
-            "send_deadline = %s, claim_token = %s, "
+            "send_deadline = %s, claim_token = %s, job_uuid = %s, "
             "attempt_count = COALESCE(attempt_count, 0) + 1, write_date = %s, "
             "write_uid = %s WHERE id IN %s",
-            (now, fields.Datetime.to_string(deadline), uuid.uuid4().hex, now,
-             self.env.uid, tuple(ids)))
+            (now, fields.Datetime.to_string(deadline), uuid.uuid4().hex,
+             self.env.context.get("job_uuid"), now, self.env.uid, tuple(ids)))
         claimed = self.browse(ids)
         claimed.invalidate_cache(
-            ["state", "sent_at", "send_deadline", "claim_token",
+            ["state", "sent_at", "send_deadline", "claim_token", "job_uuid",
              "attempt_count"], ids)
         self._telecom_commit()
         return claimed

@@ -143,6 +143,15 @@ class TelecomSyncRequest(models.Model):
         readonly=True, copy=False, groups="base.group_no_one",
         help="Who holds the request: set by the worker that takes it; only "
              "that worker saves its result.")
+    job_uuid = fields.Char(
+        string="Job UUID", readonly=True, copy=False,
+        groups="queue_job.group_queue_job_manager",
+        help="The queue_job job that last took the request.")
+    job_id = fields.Many2one(
+        comodel_name="queue.job", string="Last Job",
+        compute="_compute_job_id", groups="queue_job.group_queue_job_manager",
+        help="The job (Queue > Jobs) that last took the request, with its "
+             "state and what it did, or why it failed.")
     date_done = fields.Datetime(string="Applied On", readonly=True,
                                 copy=False)
     last_error = fields.Text(readonly=True, copy=False)
@@ -177,6 +186,14 @@ class TelecomSyncRequest(models.Model):
             blocked = [("backend_id", "=", False)]
         positive = (operator == "=") != (value is False)
         return blocked if positive else ["!"] + blocked
+
+    @api.depends("job_uuid")
+    def _compute_job_id(self):
+        jobs = self.env["queue.job"].sudo().search(
+            [("uuid", "in", [uuid for uuid in self.mapped("job_uuid") if uuid])])
+        by_uuid = {job.uuid: job for job in jobs}
+        for request in self:
+            request.job_id = by_uuid.get(request.job_uuid)
 
     @api.depends("system", "update_id.name", "line_id.name")
     def _compute_name(self):

@@ -624,6 +624,22 @@ class TestSyncJobs(SyncCase):
         self.assertEqual(len([a for a in self.sim.applied("snaic") if any(
             a["reference"].startswith(r.reference) for r in requests_)]), 3)
 
+    def test_requests_show_the_job_that_took_them(self):
+        self.env["queue.job"].search([]).unlink()
+        backend = self.backends["snaic"]
+        deployment = self.make_done(self.lines[:1])
+        request = self.requests_of(deployment, "snaic")
+        self.run_jobs()
+        self.assertEqual(request.state, "done")
+        job = request.job_id
+        self.assertEqual((job.state, job.channel),
+                         ("done", "root.telecom_sync.snaic"))
+        self.assertRegex(job.result, r"applied: \d+")
+        action = backend.action_view_jobs()
+        self.assertIn(job, self.env["queue.job"].search(action["domain"]))
+        self.assertNotIn(self.requests_of(deployment, "cfast").job_id,
+                         self.env["queue.job"].search(action["domain"]))
+
     def test_cron_requeues_the_jobs_of_a_dead_worker(self):
         self.make_done(self.lines[:1])
         jobs = self._lane_jobs()
