@@ -225,9 +225,21 @@ class TelecomApiBackend(models.Model):
             tried.update(requests.ids)
             for state, count in found.items():
                 counts[state] += count
+        # One message per deployment for the whole job, not per batch.
+        summaries = defaultdict(lambda: ([], []))
+        more = self._telecom_push_due(stop_at, size, counts, summaries)
+        Request._telecom_post_summaries(summaries)
+        return counts, more
+
+    @api.multi
+    def _telecom_push_due(self, stop_at, size, counts, summaries):
+        """Claim and send this connection's due requests in batches until
+        none is left or ``stop_at``; add their final states to ``counts``.
+        Returns whether due requests are left."""
+        Request = self.env["telecom.sync.request"].sudo()
         while True:
             if time.time() >= stop_at:
-                return counts, True
+                return True
             # A fair share of what is due for each lane, so that the lanes
             # end together: 600 due in batches of 50 kept 12 of 16 lanes
             # busy, and the rate at 0.72 of the connection's limit.
@@ -235,10 +247,10 @@ class TelecomApiBackend(models.Model):
                 max(1, self.pool_size))))
             claimed = Request._telecom_claim_due(self, max(1, min(size, share)))
             if not claimed:
-                return counts, False
+                return False
             for state, count in claimed.with_context(
                     telecom_sync_stop_at=stop_at)._telecom_send(
-                        self).items():
+                        self, summaries).items():
                 counts[state] += count
 
     @api.multi

@@ -219,10 +219,11 @@ class TelecomSyncRequest(models.Model):
         return dict(counts)
 
     @api.multi
-    def _telecom_send(self, backend):
+    def _telecom_send(self, backend, summaries=None):
         """Send these claimed requests of ``backend``: fetch the missing IDs,
         apply the options one request after the other, save the results as
-        they come. Returns counts by state."""
+        they come (``summaries``: see ``_telecom_save_results``). Returns
+        counts by state."""
         if not self:
             return {}
         # Thousands of lines: read only the columns used, not every stored
@@ -233,7 +234,8 @@ class TelecomSyncRequest(models.Model):
         try:
             client = make_client(**settings)
         except ConfigurationError as exc:
-            return self._telecom_save_results(((r, exc) for r in self), held)
+            return self._telecom_save_results(((r, exc) for r in self), held,
+                                              summaries)
         try:
             missing = self._telecom_fetch_missing_ids(backend, client)
             todo = self.filtered(lambda r: r not in missing)
@@ -249,7 +251,7 @@ class TelecomSyncRequest(models.Model):
             outcomes = ((request, _apply(client, payloads[request], cutoff))
                         for request in todo)
             return self._telecom_save_results(
-                itertools.chain(missing.items(), outcomes), held)
+                itertools.chain(missing.items(), outcomes), held, summaries)
         finally:
             client.close()
 
@@ -326,16 +328,18 @@ class TelecomSyncRequest(models.Model):
     # Results
     # ------------------------------------------------------------------
     @api.multi
-    def _telecom_save_results(self, results, held=None):
+    def _telecom_save_results(self, results, held=None, summaries=None):
         """Write the outcome of each request (``results``: pairs of a request
         and a list of remote references or an exception, in any order, as
-        they come) and commit it alone; then tell the users: one message per
-        deployment, a message on the line of each failure, an activity for
-        failures that need someone (what was applied shows on each line's
-        SNAIC/CFAST tab). With ``held`` ({id: claim token}), a result is
-        saved only while this worker still holds its request (a late worker
-        whose request was taken over saves nothing). Returns counts by final
-        state."""
+        they come), committed in small groups; then tell the users: a
+        message on the line of each failure, one message per deployment and
+        an activity for failures that need someone (what was applied shows
+        on each line's SNAIC/CFAST tab). With ``summaries`` (see
+        ``_telecom_post_summaries``), the deployments' messages are gathered
+        there instead, for the caller to post once for all its batches. With
+        ``held`` ({id: claim token}), a result is saved only while this
+        worker still holds its request (a late worker whose request was
+        taken over saves nothing). Returns counts by final state."""
         counts = defaultdict(int)
         done, failed = defaultdict(list), defaultdict(list)
         info = self._telecom_batch_info()
@@ -374,15 +378,32 @@ class TelecomSyncRequest(models.Model):
         self._telecom_commit()
         # The line messages tell what the committed states say.
         self.env["telecom.line"]._telecom_log_many(line_logs)
+        gathered = defaultdict(lambda: ([], [])) if summaries is None \
+            else summaries
+        for deployment_id, requests in done.items():
+            gathered[deployment_id][0].extend(requests)
+        for deployment_id, requests in failed.items():
+            gathered[deployment_id][1].extend(requests)
+        if summaries is None:
+            self._telecom_post_summaries(gathered)
+        self._telecom_commit()
+        return counts
+
+    @api.model
+    def _telecom_post_summaries(self, summaries):
+        """Post on each deployment what was applied and what failed
+        (``summaries``: {deployment id: (done requests, failed requests)}):
+        one message each, and the activity for the failures."""
         Deployment = self.env["telecom.deployment"].sudo()
-        for deployment_id in set(done) | set(failed):
+        for deployment_id, (done, failed) in summaries.items():
+            if not done and not failed:
+                continue
             # The other system's worker may post on the same deployment now.
             self._telecom_retry_conflicts(
                 lambda: Deployment.browse(deployment_id)._telecom_post_sync_summary(
-                    done.get(deployment_id, []), failed.get(deployment_id, [])),
+                    done, failed),
                 "the sync summary of deployment %s" % deployment_id)
         self._telecom_commit()
-        return counts
 
     @api.multi
     def _telecom_write_result(self, vals, held=None):

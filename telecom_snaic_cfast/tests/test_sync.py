@@ -624,6 +624,18 @@ class TestSyncJobs(SyncCase):
         self.assertEqual(len([a for a in self.sim.applied("snaic") if any(
             a["reference"].startswith(r.reference) for r in requests_)]), 3)
 
+    def test_a_lane_posts_one_summary_per_deployment(self):
+        backend = self.backends["snaic"]
+        backend.batch_size = 1
+        deployment = self.make_done(self.lines[:3])
+        before = deployment.message_ids
+        backend._telecom_job_lane(0)
+        posted = (deployment.message_ids - before).filtered(
+            lambda m: "Applied in SNAIC" in (m.body or ""))
+        # Three batches of one request, one message.
+        self.assertEqual(len(posted), 1)
+        self.assertIn("3 line(s)", posted.body)
+
     def test_requests_show_the_job_that_took_them(self):
         self.env["queue.job"].search([]).unlink()
         backend = self.backends["snaic"]
