@@ -330,8 +330,15 @@ class TelecomSyncRequest(models.Model):
         Returns True."""
         if self and not self.env.context.get("telecom_sync_no_autopush"):
             # Batch jobs (imports, benchmarks) leave the push to the crons.
-            self.sudo().mapped("backend_id").filtered(
-                "active")._telecom_enqueue_lanes()
+            # Thousands of requests: their connections in one query, not a
+            # read of every stored field.
+            self.env.cr.execute(
+                "SELECT DISTINCT backend_id FROM telecom_sync_request "
+                "WHERE id IN %s AND backend_id IS NOT NULL",
+                (tuple(self.ids),))
+            self.env["telecom.api.backend"].sudo().browse(
+                [row[0] for row in self.env.cr.fetchall()]).filtered(
+                    "active")._telecom_enqueue_lanes()
         return True
 
     # ------------------------------------------------------------------

@@ -586,7 +586,13 @@ class TestSyncJobs(SyncCase):
         self.sim.post("cfast", "/_sim/seed",
                       {"lines": lines.mapped("phone_number")})
         self.make_done(lines)
-        # 100 due requests want 5 lanes; the connection allows 3.
+        # The deployment's transaction queues the first lane of each system.
+        self.assertEqual(len(self._lane_jobs(backend)), 1)
+        self.assertEqual(len(self._lane_jobs(self.backends["cfast"])), 1)
+        # Its job queues the others: 100 due requests want 5 lanes; the
+        # connection allows 3.
+        for each in self.backends.values():
+            each._telecom_enqueue_lanes(start=1, first_only=False)
         self.assertEqual(len(self._lane_jobs(backend)), 3)
         self.assertEqual(len(self._lane_jobs(self.backends["cfast"])),
                          min(5, self.backends["cfast"].pool_size))
