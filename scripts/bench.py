@@ -6,7 +6,8 @@ demo data). For each parc size it builds a site, a parc and that many lines,
 then measures, in this Odoo process:
 
 1. the Recharge DATA wizard: preview + confirm (seconds, SQL queries);
-2. the deployment done: MAJ and outbox rows (seconds, SQL queries);
+2. the deployment done: MAJ, outbox rows and the jobs queued (seconds, SQL
+   queries);
 3. the push of every MAJ to both simulators, set to ``--latency`` ms per
    call, by the jobs of a real Odoo server run as in production (prefork
    workers, queue_job's job runner), ``--pool`` concurrent requests per
@@ -190,9 +191,10 @@ def measure_size(registry, sim, index, size, data_gb):
         row.update(confirm_s=step.seconds, confirm_queries=step.queries, amount=total,
                    deployments=len(deployment_ids))
 
-    # 2. Done: MAJ and outbox rows. The push is measured on its own below.
+    # 2. Done: MAJ, outbox rows and the jobs that push them, committed; the
+    #    server's job runner starts them at once.
     with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"telecom_sync_no_autopush": True})
+        env = api.Environment(cr, SUPERUSER_ID, {})
         deployments = env["telecom.deployment"].browse(deployment_ids)
         today = date.today().isoformat()
         deployments.write({"date_installed": today, "date_activation": today})
@@ -200,13 +202,15 @@ def measure_size(registry, sim, index, size, data_gb):
         with Counter(cr) as step:
             deployments.action_done()
             cr.commit()
+        committed = time.time()
         requests_ = deployments.mapped("sync_request_ids")
         row.update(done_s=step.seconds, done_queries=step.queries,
                    updates=len(deployments.mapped("update_ids")), sync_requests=len(requests_))
         request_ids = requests_.ids
 
-    # 3. The push of every MAJ to both systems, by the server's jobs.
-    counts, seconds = push_by_jobs(registry, request_ids)
+    # 3. The push of every MAJ to both systems, by the server's jobs, from
+    #    the commit of the done deployment.
+    counts, seconds = push_by_jobs(registry, request_ids, started=committed)
     numbers_set = set(numbers)
     applied = {system: [a for a in sim.applied(system) if a["phone"] in numbers_set]
                for system in ("snaic", "cfast")}
@@ -244,16 +248,18 @@ def done_deployment(registry, line_ids, data_gb):
         return deployments.mapped("sync_request_ids").ids
 
 
-def push_by_jobs(registry, request_ids, timeout=1800):
-    """Queue the jobs of ``request_ids`` (as a deployment set done does) and
+def push_by_jobs(registry, request_ids, timeout=1800, started=None):
+    """Queue the jobs of ``request_ids`` (as a deployment set done does;
+    already queued when ``started``, the time of that commit, is given) and
     wait until every one is settled (done, error, or back-off): returns the
     counts by state and the seconds from the commit of the jobs to the
     last result committed (seen within 0.1 s)."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        env["telecom.sync.request"].browse(request_ids)._telecom_enqueue_push()
-        cr.commit()
-        started = time.time()
+        if started is None:
+            env["telecom.sync.request"].browse(request_ids)._telecom_enqueue_push()
+            cr.commit()
+            started = time.time()
         ids = tuple(request_ids)
         while time.time() - started < timeout:
             cr.execute("SELECT count(*) FROM telecom_sync_request WHERE id IN %s AND "
