@@ -97,20 +97,25 @@ def test_url_change_refused_while_outcomes_are_unknown(stage, capsys):
     sim = stage["sim"]
     snaic = backend_id(stage, "snaic")
     url = admin.call("telecom.api.backend", "read", [snaic], ["base_url"])[0]["base_url"]
-    # SNAIC applies, then answers too late, and cannot be read back: the
-    # outcome stays unknown.
-    sim.faults("snaic", rates={"timeout_after_apply": 1.0}, timeout_s=3)
+    # SNAIC applies the option, then answers too late; reading it back
+    # fails (503) until the test lets it answer: the outcome stays unknown.
+    sim.faults("snaic", script=[
+        {"fault": "timeout_after_apply", "match": "apply", "times": 1, "timeout_s": 3},
+        {"fault": "5xx", "match": "get_option", "times": 100000}])
     admin.call("telecom.api.backend", "write", [snaic], {"timeout": 1, "timeout_connect": 1})
-    deployment = recharge_done(stage, "+33655570002")
-    assert wait_for(lambda: request_of(stage, deployment, "snaic")["state"] == "unknown",
-                    timeout=60), request_of(stage, deployment, "snaic")
-    with pytest.raises(xmlrpc.client.Fault) as refused:
-        admin.call("telecom.api.backend", "write", [snaic],
-                   {"base_url": "http://127.0.0.1:9/elsewhere"})
-    assert "unknown" in refused.value.faultString.lower()
+    try:
+        deployment = recharge_done(stage, "+33655570002")
+        assert wait_for(lambda: request_of(stage, deployment, "snaic")["state"] == "unknown",
+                        timeout=60), request_of(stage, deployment, "snaic")
+        with pytest.raises(xmlrpc.client.Fault) as refused:
+            admin.call("telecom.api.backend", "write", [snaic],
+                       {"base_url": "http://127.0.0.1:9/elsewhere"})
+        assert "unknown" in refused.value.faultString.lower()
+    finally:
+        sim.faults("snaic")
+        admin.call("telecom.api.backend", "write", [snaic], {"timeout": 30, "timeout_connect": 5})
     # The system answers again: the read-back (the cron worker queues it)
     # finds the option applied; no second application.
-    sim.faults("snaic")
     assert wait_for(lambda: request_of(stage, deployment, "snaic")["state"] == "done",
                     timeout=150, step=2), request_of(stage, deployment, "snaic")
     request = request_of(stage, deployment, "snaic")
@@ -120,26 +125,33 @@ def test_url_change_refused_while_outcomes_are_unknown(stage, capsys):
                 [["refused", request["state"], len(applied_for(stage, "snaic", request["reference"])),
                   request["attempt_count"]]], capsys)
     assert len(applied_for(stage, "snaic", request["reference"])) == 1
+    assert request["attempt_count"] == 1
 
 
 def test_huge_retry_after_and_a_429_that_never_ends(stage, capsys):
     admin = stage["server"].rpc("admin")
     sim = stage["sim"]
     cfast = backend_id(stage, "cfast")
+    before = admin.call("telecom.api.backend", "read", [cfast], [
+        "max_attempts", "retry_delay", "retry_delay_max"])[0]
+    del before["id"]
     admin.call("telecom.api.backend", "write", [cfast], {
-        "max_attempts": 1, "retry_delay": 1, "retry_delay_max": 2, "timeout": 5})
-    sim.faults("cfast", rates={"429": 1.0}, retry_after=int(3e11))
-    deployment = recharge_done(stage, "+33655570003")
-    assert wait_for(lambda: request_of(stage, deployment, "cfast")["throttle_count"] >= 1,
-                    timeout=60)
-    first = request_of(stage, deployment, "cfast")
-    # Never sent again for 3e11 s: at most the longest back-off (2 s), so
-    # the 429s go on, and after 3 per allowed attempt the request is in
-    # error, without the job runner or anybody looping.
-    assert wait_for(lambda: request_of(stage, deployment, "cfast")["state"] == "error",
-                    timeout=90, step=1), request_of(stage, deployment, "cfast")
-    final = request_of(stage, deployment, "cfast")
-    sim.faults("cfast")
+        "max_attempts": 1, "retry_delay": 1, "retry_delay_max": 2})
+    sim.faults("cfast", rates={"429": 1.0}, rates_match="apply", retry_after=int(3e11))
+    try:
+        deployment = recharge_done(stage, "+33655570003")
+        assert wait_for(lambda: request_of(stage, deployment, "cfast")["throttle_count"] >= 1,
+                        timeout=60)
+        first = request_of(stage, deployment, "cfast")
+        # Never sent again for 3e11 s: at most the longest back-off (2 s),
+        # so the 429s go on, and after 3 per allowed attempt the request is
+        # in error, without the job runner or anybody looping.
+        assert wait_for(lambda: request_of(stage, deployment, "cfast")["state"] == "error",
+                        timeout=90, step=1), request_of(stage, deployment, "cfast")
+        final = request_of(stage, deployment, "cfast")
+    finally:
+        sim.faults("cfast")
+        admin.call("telecom.api.backend", "write", [cfast], before)
     print_table("Scenario 13: a 429 with Retry-After 3e11 s that never ends",
                 ["after the first 429", "final", "429 answers", "attempts", "last error"],
                 [["%s, next %s" % (first["state"], first["next_attempt_at"]), final["state"],
