@@ -210,6 +210,46 @@ def scenario(odoo_env, tmp_path_factory, name):
         db.drop()
 
 
+@contextmanager
+def worker_stage(odoo_env, tmp_path_factory, name):
+    """A stage for the test's own worker processes: a copy of the test
+    database and a simulator, no server. Yields {db, sim, conf, folder,
+    env}."""
+    folder = tmp_path_factory.mktemp("hardening_%s" % name)
+    db = Database(odoo_env, name).create()
+    sim = start_simulator()
+    try:
+        conf = db.write_conf(folder, sim)
+        yield {"db": db, "sim": sim, "conf": conf, "folder": folder, "env": odoo_env}
+    finally:
+        sim.stop()
+        db.drop()
+
+
+def create_lines(ops, numbers):
+    """As ``ops`` (an RPC client), lines with these numbers in the demo parc
+    (100 GB subscription); returns their ids."""
+    ref = lambda xmlid: ops.call("ir.model.data", "xmlid_to_res_id", xmlid)  # noqa: E731
+    parc, subscription = ref("telecom_parc.demo_parc_sw1_mobile"), \
+        ref("telecom_parc.demo_subscription_eurof_100")
+    return [ops.call("telecom.line", "create", {
+        "phone_number": number, "parc_id": parc, "subscription_id": subscription})
+        for number in numbers]
+
+
+def recharge_done(ops, line_ids, data_gb=1):
+    """As ``ops``, Recharge DATA on these lines and the deployment done
+    (today's dates); returns the deployment's id."""
+    wizard = ops.call("telecom.line.recharge", "create",
+                      {"line_ids": [[6, 0, list(line_ids)]], "data_gb": data_gb})
+    deployment = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
+    today = time.strftime("%Y-%m-%d")
+    ops.call("telecom.deployment", "write", [deployment],
+             {"date_installed": today, "date_activation": today})
+    ops.call("telecom.deployment", "action_done", [deployment])
+    return deployment
+
+
 def start_simulator(tokens=None):
     """A simulator of both systems on free ports (demo tokens by default:
     the demo connections carry them)."""

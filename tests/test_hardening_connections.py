@@ -19,7 +19,7 @@ import xmlrpc.client
 
 import pytest
 
-from hardening_support import print_table, scenario, wait_for
+from hardening_support import create_lines, print_table, recharge_done, scenario, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -28,24 +28,13 @@ def stage(odoo_env, tmp_path_factory):
         yield stage_
 
 
-def recharge_done(stage, number):
+def top_up(stage, number):
     """As ops, a line with this number (known to both simulators), 1 GB
     and the deployment done; returns the deployment id."""
     ops = stage["server"].rpc("ops")
     for system in ("snaic", "cfast"):
         stage["sim"].sim_post(system, "seed", {"lines": [number]})
-    ref = lambda xmlid: ops.call("ir.model.data", "xmlid_to_res_id", xmlid)  # noqa: E731
-    line = ops.call("telecom.line", "create", {
-        "phone_number": number, "parc_id": ref("telecom_parc.demo_parc_sw1_mobile"),
-        "subscription_id": ref("telecom_parc.demo_subscription_eurof_100")})
-    wizard = ops.call("telecom.line.recharge", "create", {"line_ids": [[6, 0, [line]]],
-                                                          "data_gb": 1})
-    deployment = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
-    today = time.strftime("%Y-%m-%d")
-    ops.call("telecom.deployment", "write", [deployment],
-             {"date_installed": today, "date_activation": today})
-    ops.call("telecom.deployment", "action_done", [deployment])
-    return deployment
+    return recharge_done(ops, create_lines(ops, [number]))
 
 
 def request_of(stage, deployment, system):
@@ -71,7 +60,7 @@ def test_connection_archived_when_the_deployment_is_done(stage, capsys):
     admin = stage["server"].rpc("admin")
     cfast = backend_id(stage, "cfast")
     admin.call("telecom.api.backend", "write", [cfast], {"active": False})
-    deployment = recharge_done(stage, "+33655570001")
+    deployment = top_up(stage, "+33655570001")
     assert wait_for(lambda: request_of(stage, deployment, "snaic")["state"] == "done",
                     timeout=60)
     time.sleep(3)  # a job that would send to CFAST anyway has had its time
@@ -104,7 +93,7 @@ def test_url_change_refused_while_outcomes_are_unknown(stage, capsys):
         {"fault": "5xx", "match": "get_option", "times": 100000}])
     admin.call("telecom.api.backend", "write", [snaic], {"timeout": 1, "timeout_connect": 1})
     try:
-        deployment = recharge_done(stage, "+33655570002")
+        deployment = top_up(stage, "+33655570002")
         assert wait_for(lambda: request_of(stage, deployment, "snaic")["state"] == "unknown",
                         timeout=60), request_of(stage, deployment, "snaic")
         with pytest.raises(xmlrpc.client.Fault) as refused:
@@ -139,7 +128,7 @@ def test_huge_retry_after_and_a_429_that_never_ends(stage, capsys):
         "max_attempts": 1, "retry_delay": 1, "retry_delay_max": 2})
     sim.faults("cfast", rates={"429": 1.0}, rates_match="apply", retry_after=int(3e11))
     try:
-        deployment = recharge_done(stage, "+33655570003")
+        deployment = top_up(stage, "+33655570003")
         assert wait_for(lambda: request_of(stage, deployment, "cfast")["throttle_count"] >= 1,
                         timeout=60)
         first = request_of(stage, deployment, "cfast")
@@ -164,7 +153,7 @@ def test_huge_retry_after_and_a_429_that_never_ends(stage, capsys):
 def test_phone_number_changed_after_its_id_was_stored(stage, capsys):
     server, sim = stage["server"], stage["sim"]
     admin, ops = server.rpc("admin"), server.rpc("ops")
-    first = recharge_done(stage, "+33655570004")
+    first = top_up(stage, "+33655570004")
     assert wait_for(lambda: request_of(stage, first, "snaic")["state"] == "done", timeout=60)
     line = ops.call("telecom.deployment", "read", [first], ["line_ids"])[0]["line_ids"][0]
 
@@ -182,13 +171,7 @@ def test_phone_number_changed_after_its_id_was_stored(stage, capsys):
         sim.sim_post(system, "seed", {"lines": ["+33655570005"]})
     ops.call("telecom.line", "write", [line], {"phone_number": "+33655570005"})
     assert bindings() == {}
-    wizard = ops.call("telecom.line.recharge", "create", {"line_ids": [[6, 0, [line]]],
-                                                          "data_gb": 1})
-    second = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
-    today = time.strftime("%Y-%m-%d")
-    ops.call("telecom.deployment", "write", [second],
-             {"date_installed": today, "date_activation": today})
-    ops.call("telecom.deployment", "action_done", [second])
+    second = recharge_done(ops, [line])
     assert wait_for(lambda: all(request_of(stage, second, system)["state"] == "done"
                                 for system in ("snaic", "cfast")), timeout=60)
     after = bindings()

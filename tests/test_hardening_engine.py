@@ -18,37 +18,15 @@ import time
 import psutil
 import pytest
 
-from hardening_support import (SYSTEMS, Database, OdooServer, Worker, phones,
-                               print_table, seed_lines, start_simulator, wait_for)
-from test_hardening_workers import assert_exactly_once, set_backends
+from hardening_support import (SYSTEMS, OdooServer, phones, print_table, wait_for,
+                               worker_stage)
+from test_hardening_workers import assert_exactly_once, make_backlog, set_backends, worker
 
 
 @pytest.fixture(scope="module")
 def stage(odoo_env, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hardening_engine")
-    db = Database(odoo_env, "engine").create()
-    sim = start_simulator()
-    conf = db.write_conf(folder, sim)
-    try:
-        yield {"db": db, "sim": sim, "conf": conf, "folder": folder, "env": odoo_env}
-    finally:
-        sim.stop()
-        db.drop()
-
-
-def worker(stage, action, name, **options):
-    return Worker(stage["env"], stage["conf"], stage["db"].name, action, stage["folder"],
-                  name=name, **options)
-
-
-def make_backlog(stage, numbers, name):
-    """Lines with these numbers, a done deployment, no job queued yet."""
-    seed_lines(stage["sim"], numbers)
-    phones_file = stage["folder"] / ("%s.phones" % name)
-    phones_file.write_text("\n".join(numbers) + "\n")
-    result = worker(stage, "backlog", name, phones_file=phones_file).wait()
-    assert stage["db"].states(result["lines"]) == {"pending": 2 * len(numbers)}
-    return result
+    with worker_stage(odoo_env, tmp_path_factory, "engine") as stage_:
+        yield stage_
 
 
 def http_workers(server):

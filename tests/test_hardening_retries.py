@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from hardening_support import outcome, print_table, scenario, wait_for
+from hardening_support import (create_lines, outcome, print_table, recharge_done, scenario,
+                               wait_for)
 
 CALLS = 50
 
@@ -27,18 +28,8 @@ def stage(odoo_env, tmp_path_factory):
 def test_fifty_parallel_retries_retry_once(stage, capsys):
     db, server = stage["db"], stage["server"]
     ops = server.rpc("ops")
-    ref = lambda xmlid: ops.call("ir.model.data", "xmlid_to_res_id", xmlid)  # noqa: E731
     # A number neither simulator knows: both requests end in error.
-    line = ops.call("telecom.line", "create", {
-        "phone_number": "+33655512345", "parc_id": ref("telecom_parc.demo_parc_sw1_mobile"),
-        "subscription_id": ref("telecom_parc.demo_subscription_eurof_100")})
-    wizard = ops.call("telecom.line.recharge", "create", {"line_ids": [[6, 0, [line]]],
-                                                          "data_gb": 1})
-    deployment = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
-    today = time.strftime("%Y-%m-%d")
-    ops.call("telecom.deployment", "write", [deployment],
-             {"date_installed": today, "date_activation": today})
-    ops.call("telecom.deployment", "action_done", [deployment])
+    deployment = recharge_done(ops, create_lines(ops, ["+33655512345"]))
 
     def request_row():
         rows = db.query("SELECT id, state, attempt_count FROM telecom_sync_request "

@@ -14,13 +14,12 @@ and its connection holds an unused one: none of the three may leak.
 """
 import json
 import subprocess
-import time
 import uuid
 
 import pytest
 
-from hardening_support import (SYSTEMS, Database, OdooServer, Worker, outcome, phones,
-                               seed_lines, start_simulator, wait_for)
+from hardening_support import (SYSTEMS, Database, OdooServer, Worker, create_lines, outcome,
+                               phones, recharge_done, seed_lines, start_simulator, wait_for)
 
 SECRETS = {
     "snaic": "snaic-SECRET-%s" % uuid.uuid4().hex,
@@ -58,20 +57,7 @@ def recharge(server, sim, numbers):
     """Lines, Recharge DATA and the deployment done, as the operations user."""
     ops = server.rpc("ops")
     seed_lines(sim, numbers)
-    parc = ops.call("ir.model.data", "xmlid_to_res_id", "telecom_parc.demo_parc_sw1_mobile")
-    subscription = ops.call("ir.model.data", "xmlid_to_res_id",
-                            "telecom_parc.demo_subscription_eurof_100")
-    lines = [ops.call("telecom.line", "create", {
-        "phone_number": number, "parc_id": parc, "subscription_id": subscription})
-        for number in numbers]
-    wizard = ops.call("telecom.line.recharge", "create",
-                      {"line_ids": [[6, 0, lines]], "data_gb": 1})
-    deployment = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
-    today = time.strftime("%Y-%m-%d")
-    ops.call("telecom.deployment", "write", [deployment],
-             {"date_installed": today, "date_activation": today})
-    ops.call("telecom.deployment", "action_done", [deployment])
-    return deployment
+    return recharge_done(ops, create_lines(ops, numbers))
 
 
 def sync_states(db, deployment):

@@ -15,21 +15,14 @@ import time
 import pytest
 from psycopg2 import sql
 
-from hardening_support import (SYSTEMS, Database, Worker, phones, print_table,
-                               seed_lines, start_simulator, wait_for)
+from hardening_support import (SYSTEMS, Worker, phones, print_table, seed_lines,
+                               wait_for, worker_stage)
 
 
 @pytest.fixture(scope="module")
 def stage(odoo_env, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hardening_workers")
-    db = Database(odoo_env, "workers").create()
-    sim = start_simulator()
-    conf = db.write_conf(folder, sim)
-    try:
-        yield {"db": db, "sim": sim, "conf": conf, "folder": folder, "env": odoo_env}
-    finally:
-        sim.stop()
-        db.drop()
+    with worker_stage(odoo_env, tmp_path_factory, "workers") as stage_:
+        yield stage_
 
 
 def worker(stage, action, name, **options):

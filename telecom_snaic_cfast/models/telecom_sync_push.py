@@ -124,6 +124,18 @@ class TelecomSyncRequest(models.Model):
             " ORDER BY id FOR UPDATE SKIP LOCKED",
             (tuple(self.ids), tuple(states)) + tuple(extra_params))
 
+    @api.multi
+    def _telecom_batches(self):
+        """Yield (connection, requests) for these requests, by connection
+        and in batches of its batch size."""
+        by_backend = defaultdict(list)
+        for request in self:
+            by_backend[request.backend_id].append(request.id)
+        for backend, ids in by_backend.items():
+            size = max(1, backend.batch_size)
+            for start in range(0, len(ids), size):
+                yield backend, self.browse(ids[start:start + size])
+
     # ------------------------------------------------------------------
     # Claim
     # ------------------------------------------------------------------
@@ -191,18 +203,12 @@ class TelecomSyncRequest(models.Model):
         resent before), and what the system does not have is sent once more
         with the same key; what is still unknown is left to the crons."""
         counts = defaultdict(int)
-        by_backend = defaultdict(list)
         # Waiting for a connection (none, or archived): nothing to send.
         requests = self.sudo().filtered(lambda r: r.backend_id.active)
-        for request in requests:
-            by_backend[request.backend_id].append(request.id)
-        for backend, ids in by_backend.items():
-            size = max(1, backend.batch_size)
-            for start in range(0, len(ids), size):
-                claimed = requests.browse(
-                    ids[start:start + size])._telecom_claim()
-                for state, count in claimed._telecom_send(backend).items():
-                    counts[state] += count
+        for backend, batch in requests._telecom_batches():
+            for state, count in batch._telecom_claim()._telecom_send(
+                    backend).items():
+                counts[state] += count
         if read_back and counts.get("unknown"):
             requests.invalidate_cache(["state"], requests.ids)
             unknown = requests.filtered(lambda r: r.state == "unknown")

@@ -39,50 +39,44 @@ class TelecomSyncRequest(models.Model):
         now = fields.Datetime.to_string(_now())
         stale = fields.Datetime.to_string(_now() - timedelta(
             seconds=self._telecom_stale_after()))
-        by_backend = defaultdict(list)
         # Read back only where a live connection can answer.
         requests = self.sudo().filtered(lambda r: r.backend_id.active)
-        for request in requests:
-            by_backend[request.backend_id].append(request.id)
-        for backend, ids in by_backend.items():
-            size = max(1, backend.batch_size)
-            for start in range(0, len(ids), size):
-                batch = requests.browse(ids[start:start + size])
-                # A "sent" request only once its sender can no longer be
-                # sending: past its deadline.
-                locked = requests.browse(batch._telecom_lock(
-                    ("unknown", "sent"),
-                    "AND (state = 'unknown' OR send_deadline < %s OR "
-                    "(send_deadline IS NULL AND sent_at < %s))", (now, stale)))
-                if not locked:
-                    continue
-                # Taken over: a late sender saves nothing on them now.
-                token = uuid.uuid4().hex
-                self.env.cr.execute(
-                    "UPDATE telecom_sync_request SET claim_token = %s "
-                    "WHERE id IN %s", (token, tuple(locked.ids)))
-                held = dict.fromkeys(locked.ids, token)
-                payloads = locked._telecom_apply_payloads(backend)
-                found = _read_back(backend, [
-                    [p["reference"] for p in payloads[request]]
-                    for request in locked])
-                results = {}
-                for request, refs in zip(locked, found):
-                    if isinstance(refs, list) and all(refs):
-                        results[request] = refs
-                    elif isinstance(refs, list):
-                        request.write({"state": "pending",
-                                       "next_attempt_at": False})
-                        counts["pending"] += 1
-                    else:
-                        request.write({"last_error": _(
-                            "The outcome is still unknown: reading it back "
-                            "failed (%s). It will be read again.") % refs})
-                        counts["unknown"] += 1
-                for state, count in self._telecom_save_results(
-                        results.items(), held).items():
-                    counts[state] += count
-                self._telecom_commit()
+        for backend, batch in requests._telecom_batches():
+            # A "sent" request only once its sender can no longer be
+            # sending: past its deadline.
+            locked = requests.browse(batch._telecom_lock(
+                ("unknown", "sent"),
+                "AND (state = 'unknown' OR send_deadline < %s OR "
+                "(send_deadline IS NULL AND sent_at < %s))", (now, stale)))
+            if not locked:
+                continue
+            # Taken over: a late sender saves nothing on them now.
+            token = uuid.uuid4().hex
+            self.env.cr.execute(
+                "UPDATE telecom_sync_request SET claim_token = %s "
+                "WHERE id IN %s", (token, tuple(locked.ids)))
+            held = dict.fromkeys(locked.ids, token)
+            payloads = locked._telecom_apply_payloads(backend)
+            found = _read_back(backend, [
+                [p["reference"] for p in payloads[request]]
+                for request in locked])
+            results = {}
+            for request, refs in zip(locked, found):
+                if isinstance(refs, list) and all(refs):
+                    results[request] = refs
+                elif isinstance(refs, list):
+                    request.write({"state": "pending",
+                                   "next_attempt_at": False})
+                    counts["pending"] += 1
+                else:
+                    request.write({"last_error": _(
+                        "The outcome is still unknown: reading it back "
+                        "failed (%s). It will be read again.") % refs})
+                    counts["unknown"] += 1
+            for state, count in self._telecom_save_results(
+                    results.items(), held).items():
+                counts[state] += count
+            self._telecom_commit()
         return dict(counts)
 
 
