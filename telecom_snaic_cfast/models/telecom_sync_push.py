@@ -22,7 +22,7 @@ import psycopg2
 from psycopg2 import sql
 
 from odoo import _, api, fields, models
-from odoo.tools import float_repr
+from odoo.tools import float_repr, mute_logger
 
 from ..clients import (ApiError, ConfigurationError, PermanentError,
                        RetryableError, UnknownOutcomeError, make_client)
@@ -102,7 +102,8 @@ class TelecomSyncRequest(models.Model):
         for _attempt in range(attempts):
             self._telecom_commit()  # a fresh snapshot for the lock
             try:
-                with self.env.cr.savepoint():
+                # Expected when workers race: not an error for the log.
+                with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                     self.env.cr.execute(query, params)
                     return [row[0] for row in self.env.cr.fetchall()]
             except psycopg2.extensions.TransactionRollbackError:
