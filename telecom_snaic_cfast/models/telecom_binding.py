@@ -133,25 +133,26 @@ class TelecomBinding(models.Model):
             check_readable(self.env[model].browse(ids))
 
     @api.model
-    def create(self, vals):
-        # System and company follow the connection: what a caller sends for
-        # them is ignored (Odoo 11 would store it as it comes).
+    def _telecom_clean_vals(self, vals):
+        """``vals`` checked, without what follows the connection (system and
+        company: what a caller sends for them is ignored, Odoo 11 would store
+        it as it comes); the connection must be readable."""
         vals = check_vals(self, drop_derived(self, vals))
         if vals.get("backend_id"):
             check_readable(self.env["telecom.api.backend"].browse(
                 vals["backend_id"]))
+        return vals
+
+    @api.model
+    def create(self, vals):
+        vals = self._telecom_clean_vals(vals)
         binding = super(TelecomBinding, self).create(vals)
         binding._telecom_check_records_readable()
         return binding
 
     @api.multi
     def write(self, vals):
-        # System and company follow the connection: what a caller sends for
-        # them is ignored (Odoo 11 would store it as it comes).
-        vals = check_vals(self, drop_derived(self, vals))
-        if vals.get("backend_id"):
-            check_readable(self.env["telecom.api.backend"].browse(
-                vals["backend_id"]))
+        vals = self._telecom_clean_vals(vals)
         res = super(TelecomBinding, self).write(vals)
         if "backend_id" in vals:
             check_still_writable(self)
