@@ -59,6 +59,8 @@ def parse_args():
     parser.add_argument("--latency", type=int, default=20, help="simulators' latency per call (ms)")
     parser.add_argument("--pool", type=int, default=16, help="concurrent requests per system")
     parser.add_argument("--data-gb", type=int, default=2)
+    parser.add_argument("--selected", type=int, default=1000,
+                        help="lines selected for the screens' Recharge DATA (of the biggest parc)")
     parser.add_argument("--slow-latency", type=int, default=200,
                         help="simulators' latency (ms) for the rate at each limit")
     parser.add_argument("--limits", default="4,8,16",
@@ -383,8 +385,33 @@ def fill_lines(registry, total):
         cr.commit()
 
 
-def measure_list(conf, db):
-    """Open the lines list through a real server, as the web client does."""
+def biggest_parc(registry, selected):
+    """The parc holding the most lines and ``selected`` of its lines (the
+    screens' measures: its list, the Recharge DATA preview of a selection)."""
+    with registry.cursor() as cr:
+        cr.execute("""SELECT parc_id, count(*) FROM telecom_line WHERE active
+                      GROUP BY parc_id ORDER BY 2 DESC, 1 LIMIT 1""")
+        parc_id, count = cr.fetchone()
+        cr.execute("SELECT id FROM telecom_line WHERE parc_id = %s AND active ORDER BY id LIMIT %s",
+                   (parc_id, selected))
+        return {"parc_id": parc_id, "parc_lines": count, "line_ids": [r[0] for r in cr.fetchall()]}
+
+
+def onchange_spec(registry, model):
+    """The onchange specification the web client sends for ``model``'s form
+    (Odoo computes it in the browser from the view)."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        Model = env[model]
+        view = Model.fields_view_get(view_type="form")
+        return Model._onchange_spec(view), list(view["fields"])
+
+
+def measure_list(conf, db, big=None, recharge_spec=None):
+    """Open the lines list through a real server, as the web client does;
+    with ``big`` (see :func:`biggest_parc`), also the list of that parc and
+    the Recharge DATA wizard on its selected lines: the form's defaults and
+    first onchange, then the preview as the number of GB is typed."""
     port = free_port()
     log = os.path.join(ROOT, ".run", "log", "bench-server.log")
     proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "odoo-bin"), "-c", conf,
@@ -429,14 +456,73 @@ def measure_list(conf, db):
 
         open_list()  # warm the caches, as a user's second look
         runs = [open_list() for _i in range(3)]
+        result = {"list_s": sorted(r[0] for r in runs)[1], "list_groups": runs[0][1],
+                  "list_rows": runs[0][2],
+                  "action_context": action[0]["context"] if action else ""}
+        if big:
+            result.update(measure_big_parc(call, list_fields, big, recharge_spec))
         with open("/proc/%d/status" % proc.pid) as status:
             peak = [l for l in status if l.startswith("VmHWM")][0].split()[1]
-        return {"list_s": sorted(r[0] for r in runs)[1], "list_groups": runs[0][1],
-                "list_rows": runs[0][2], "server_peak_mb": int(peak) / 1024.0,
-                "action_context": action[0]["context"] if action else ""}
+        result["server_peak_mb"] = int(peak) / 1024.0
+        return result
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def median_of_3(measure):
+    measure()  # warm the caches, as a user's second look
+    runs = sorted([measure() for _i in range(3)], key=lambda run: run[0])
+    return runs[1]
+
+
+def measure_big_parc(call, list_fields, big, recharge_spec):
+    """The screens of the biggest parc, as the web client calls them (median
+    of 3 after one warm-up): its list (Site > Parc, its group opened, 80
+    rows), then Recharge DATA on ``big["line_ids"]``: the wizard opened
+    (defaults and first onchange) and its preview as the GB are typed."""
+    parc_domain = [["parc_id", "=", big["parc_id"]]]
+
+    def open_parc():
+        started = time.time()
+        site = call("telecom.line", "read_group", parc_domain, ["site_id"], ["site_id"],
+                    lazy=True, limit=1)[0]
+        call("telecom.line", "read_group", site["__domain"], list_fields, ["parc_id"],
+             lazy=True, limit=80)
+        rows = call("telecom.line", "search_read", parc_domain, list_fields, limit=80)
+        return time.time() - started, len(rows)
+
+    spec, wizard_fields = recharge_spec
+    context = {"active_model": "telecom.line", "active_ids": big["line_ids"],
+               "active_id": big["line_ids"][0]}
+    opened = {}
+
+    def open_wizard():
+        started = time.time()
+        values = call("telecom.line.recharge", "default_get", wizard_fields, context=context)
+        values = dict({name: False for name in wizard_fields}, **values)
+        answer = call("telecom.line.recharge", "onchange", [], values, [], spec, context=context)
+        values.update(answer.get("value", {}))
+        opened["values"] = values
+        return time.time() - started, 0
+
+    def type_gb():
+        values = dict(opened["values"], data_gb=2)
+        started = time.time()
+        answer = call("telecom.line.recharge", "onchange", [], values, "data_gb", spec,
+                      context=context)
+        value = answer.get("value", {})
+        rows = [c for c in value.get("preview_ids") or [] if c[0] == 0]
+        opened["amount"] = value.get("amount_total", opened["values"].get("amount_total"))
+        return time.time() - started, len(rows)
+
+    parc_s, parc_rows = median_of_3(open_parc)
+    wizard_s = median_of_3(open_wizard)[0]
+    preview_s, preview_rows = median_of_3(type_gb)
+    return {"parc_id": big["parc_id"], "parc_lines": big["parc_lines"], "parc_list_s": parc_s,
+            "parc_list_rows": parc_rows, "selected": len(big["line_ids"]),
+            "wizard_open_s": wizard_s, "preview_s": preview_s, "preview_rows": preview_rows,
+            "preview_amount": opened.get("amount") or 0.0}
 
 
 def main():
@@ -469,8 +555,10 @@ def main():
                 server.stop()
             results["bench_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
             print("… filling up to %d lines" % args.list_lines, file=sys.stderr)
+            big = biggest_parc(registry, args.selected)
             fill_lines(registry, args.list_lines)
-            results["list"] = measure_list(args.conf, args.db)
+            results["list"] = measure_list(args.conf, args.db, big,
+                                           onchange_spec(registry, "telecom.line.recharge"))
             results["list"]["db_lines"] = args.list_lines
     finally:
         sim.stop()
@@ -514,6 +602,16 @@ def report(results):
     l = results["list"]
     print("\nLines list with %d lines (Site > Parc, first group, 80 rows): %.3f s (median of 3)"
           % (l["db_lines"], l["list_s"]))
+    if "parc_list_s" in l:
+        print("Screens with %d lines in the biggest parc (median of 3):" % l["parc_lines"])
+        print("| screen | s |")
+        print("|---|---|")
+        print("| its lines list (Site > Parc, its group, %d rows) | %.3f |"
+              % (l["parc_list_rows"], l["parc_list_s"]))
+        print("| Recharge DATA opened on %d selected lines | %.3f |"
+              % (l["selected"], l["wizard_open_s"]))
+        print("| its preview as the GB are typed (%d rows shown, total %.2f) | %.3f |"
+              % (l["preview_rows"], l["preview_amount"], l["preview_s"]))
     print("Peak memory: bench Odoo process %.0f MB, Odoo server %.0f MB"
           % (results["bench_peak_mb"], l["server_peak_mb"]))
 
@@ -535,6 +633,11 @@ def check(results):
         if r["done"] != r["lines"] * 2:
             problems.append("limit %d: %d requests done of %d" % (
                 r["limit"], r["done"], r["lines"] * 2))
+    if "preview_rows" in results["list"] and not (
+            results["list"]["preview_rows"] and results["list"]["preview_amount"] > 0):
+        problems.append("the Recharge DATA preview of %d lines showed %d rows, total %s" % (
+            results["list"]["selected"], results["list"]["preview_rows"],
+            results["list"]["preview_amount"]))
     if results["list"]["list_rows"] < 1:
         problems.append("the lines list showed no row")
     for problem in problems:

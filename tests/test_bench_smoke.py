@@ -34,6 +34,9 @@ def test_bench_smoke_run(odoo_env, tmp_path):
     assert limit["limit"] == 4 and limit["done"] == 2 * limit["lines"]
     assert limit["calls"] >= 2 * limit["lines"]
     assert results["list"]["list_rows"] > 0
+    # The screens of the biggest parc: its list and Recharge DATA's preview.
+    assert results["list"]["parc_list_rows"] > 0
+    assert results["list"]["preview_rows"] > 0 and results["list"]["preview_amount"] > 0
     subprocess.run(["dropdb", "--if-exists", "telecom_bench_citest"], env=dict(
         os.environ, PGHOST=pg["db_host"], PGPORT=pg["db_port"], PGUSER=pg["db_user"],
         PGPASSWORD=pg["db_password"]), check=True)
