@@ -18,6 +18,7 @@
         "data/product_data.xml",
         "views/product_template_views.xml",
         "views/telecom_subscription_views.xml",
+        "wizards/telecom_deployment_finish.xml",
         "views/telecom_deployment_views.xml",
         "views/telecom_line_update_views.xml",
         "wizards/telecom_line_recharge.xml",

@@ -1,5 +1,6 @@
 from . import test_recharge_wizard
 from . import test_deployment
+from . import test_deployment_finish
 from . import test_line
 from . import test_product_tiers
 from . import test_report
