@@ -4,7 +4,7 @@ its SNAIC/CFAST simulator.
 
 As the operations user: the lines list (grouped by site, then parc), two
 lines of the seed's parc selected, Action > Recharge DATA, 2 GB, the preview,
-Save; the deployment opens; its dates, Mark as Done; both systems turn
+Save; the deployment opens; Finish, its two dates in one dialog; both systems turn
 *Applied*; a line, its MAJ, the MAJ detail; the top-up in the lines' one-off
 options column. As the accountant: the one-off options pivot shows the new
 amount. A refused input (0 GB) shows the error and creates nothing. The demo's
@@ -408,7 +408,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     browser.shot("recharge_data_preview")
     browser.click(".modal-footer button[name=action_confirm]")
 
-    # The deployment opens: its options, then its dates and Mark as Done.
+    # The deployment opens: its options, then Finish with its dates.
     browser.until(lambda d: not browser.visible(".modal-dialog"), "the wizard stays open")
     name = browser.until(lambda d: browser.text_of(".o_form_view [name=name]").startswith("DEP")
                          and browser.text_of(".o_form_view [name=name]"), "no deployment shown")
@@ -423,13 +423,22 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     assert amount(browser.text_of(".o_form_view [name=amount_one_off]")) == expected_total
     browser.shot("deployment_created")
 
-    browser.click(".o_form_button_edit")
-    browser.set_input("date_installed", today)
-    browser.set_input("date_activation", today)
-    browser.click(".o_form_button_save")
+    # Finish: one dialog with the two dates (today by default), and done;
+    # the form stays in read mode.
+    browser.click(".o_statusbar_buttons button", words("Finish"))
+    dialog = browser.modal()
+    for date_field in ("date_installed", "date_activation"):
+        assert browser.one("[name=%s] input" % date_field, within=dialog) \
+            .get_attribute("value") == today
+    browser.shot("deployment_finish")
+    browser.click(".modal-footer button[name=action_finish]")
+    browser.until(lambda d: not browser.visible(".modal-dialog"), "the Finish dialog stays open")
     browser.one(".o_form_view.o_form_readonly")
-    browser.click(".o_statusbar_buttons button", words("Mark as Done"))
     browser.one(".o_statusbar_status button.btn-primary[data-value=done]")
+    record = ops.call("telecom.deployment", "read", [deployment_id],
+                      ["state", "date_installed", "date_activation"])[0]
+    assert record["state"] == "done", record
+    assert record["date_installed"] == record["date_activation"] == date.today().isoformat()
 
     # Both systems turn Applied: the push runs in the background after the
     # commit; reload the form until it shows.
