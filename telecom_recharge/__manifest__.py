@@ -10,7 +10,7 @@
     "author": "Telecom Parc contributors",
     "website": "https://example.com/telecom_recharge",
     "license": "LGPL-3",
-    "depends": ["telecom_parc", "product"],
+    "depends": ["telecom_parc", "product", "report_xlsx"],
     "data": [
         "security/telecom_recharge_security.xml",
         "security/ir.model.access.csv",
@@ -25,6 +25,8 @@
         "wizards/telecom_recharge_config.xml",
         "views/telecom_line_views.xml",
         "views/telecom_one_off_report_views.xml",
+        "report/telecom_one_off_report_xlsx.xml",
+        "wizards/telecom_one_off_export.xml",
         "views/res_config_settings_views.xml",
         "views/telecom_recharge_menus.xml",
     ],

@@ -4,6 +4,7 @@ from . import test_deployment_finish
 from . import test_line
 from . import test_product_tiers
 from . import test_report
+from . import test_one_off_xlsx
 from . import test_security
 from . import test_demo
 from . import test_i18n
