@@ -576,6 +576,30 @@ def test_refused_top_up_shows_the_error_and_creates_nothing(target, people, brow
     assert deployment_count(ops) == before
 
 
+def test_finish_while_editing_ends_in_read_mode(target, people, browser):
+    """Finish clicked while the form is being edited: the edit is saved, the
+    deployment done, and the form back in read mode."""
+    browser.folder = people["folder"]
+    ops, words = people["rpc"], people["words"]
+    planned = date.today().strftime(date_format(ops, words.lang))
+    line_id = people["lines"][sorted(people["lines"])[0]][0]
+    wizard = ops.call("telecom.line.recharge", "create",
+                      {"line_ids": [(6, 0, [line_id])], "data_gb": 1})
+    deployment_id = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
+
+    browser.login(people["ops"], people["ops"])
+    browser.open_record("telecom.deployment", deployment_id)
+    browser.click(".o_form_button_edit")
+    browser.set_input("date_planned", planned)
+    browser.click(".o_statusbar_buttons button", words("Finish"))
+    browser.click(".modal-footer button[name=action_finish]", within=browser.modal())
+    browser.until(lambda d: not browser.visible(".modal-dialog"), "the Finish dialog stays open")
+    browser.one(".o_form_view.o_form_readonly")
+    browser.one(".o_statusbar_status button.btn-primary[data-value=done]")
+    record = ops.call("telecom.deployment", "read", [deployment_id], ["state", "date_planned"])[0]
+    assert (record["state"], record["date_planned"]) == ("done", date.today().isoformat()), record
+
+
 def test_demo_states_in_the_browser(target, browser, screenshots):
     """The demo's deployment with an error in one system: the SNAIC / CFAST
     block, the Retry button and the activity of the responsible (ops); the
