@@ -1,6 +1,6 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.xlsx import read_xlsx_rows
 from .common import TelecomRechargeCase
@@ -106,3 +106,15 @@ class TestOneOffXlsx(TelecomRechargeCase):
         self.assertEqual(self.report.binding_model_id.model,
                          "telecom.one.off.report")
         self.assertEqual(self.report.report_type, "xlsx")
+
+    def test_not_for_portal_users(self):
+        portal = self.env["res.users"].with_context(
+            no_reset_password=True).create({
+                "name": "Portal xlsx", "login": "portal_xlsx",
+                "email": "portal_xlsx@example.com",
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])]})
+        with self.assertRaises(AccessError):
+            self.env["telecom.one.off.export"].sudo(portal).create({})
+        rows = self.Report.search([("deployment_id", "=", self.done.id)])
+        with self.assertRaises(AccessError):
+            self.report.sudo(portal).render_xlsx(rows.ids, {})

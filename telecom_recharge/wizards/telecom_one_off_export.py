@@ -12,6 +12,9 @@ class TelecomOneOffExport(models.TransientModel):
     spreadsheet with names (report telecom_recharge.one_off_report_xlsx)."""
 
     _name = "telecom.one.off.export"
+    _inherit = "telecom.wizard.mixin"
+    # Users, accountants and managers read the analysis; portal users not.
+    _telecom_wizard_group = "base.group_user"
     _description = "Export the One-off Options"
 
     date_from = fields.Date(
