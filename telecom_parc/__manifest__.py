@@ -14,6 +14,7 @@
     "data": [
         "security/telecom_parc_security.xml",
         "security/ir.model.access.csv",
+        "security/ir_cron_security.xml",
         "views/res_partner_views.xml",
         "views/telecom_subscription_views.xml",
         "views/telecom_site_views.xml",
@@ -24,6 +25,7 @@
         "wizards/telecom_line_delete.xml",
         "wizards/telecom_line_task.xml",
         "views/telecom_menus.xml",
+        "views/ir_cron_views.xml",
     ],
     "demo": [
         "demo/telecom_parc_demo.xml",

@@ -4,7 +4,7 @@ its SNAIC/CFAST simulator.
 
 As the operations user: the lines list (grouped by site, then parc), two
 lines of the seed's parc selected, Action > Recharge DATA, 2 GB, the preview,
-Save; the deployment opens; its dates, Mark as Done; both systems turn
+Save; the deployment opens; Finish, its two dates in one dialog; both systems turn
 *Applied*; a line, its MAJ, the MAJ detail; the top-up in the lines' one-off
 options column. As the accountant: the one-off options pivot shows the new
 amount. A refused input (0 GB) shows the error and creates nothing. The demo's
@@ -25,6 +25,7 @@ screenshots: docs/img/README.md) the demo users run it once, in their language:
     TELECOM_BROWSER_URL=http://127.0.0.1:8069 TELECOM_BROWSER_DB=telecom_demo \\
         TELECOM_SCREENSHOTS=/tmp/shots .venv/bin/pytest -p no:odoo tests/test_browser_journey.py
 """
+import importlib.util
 import itertools
 import os
 import re
@@ -62,11 +63,12 @@ SUB_100 = "telecom_parc.demo_subscription_eurof_100"
 SUB_20 = "telecom_parc.demo_subscription_eurof_20"
 RUNS = {
     # the demo users, as they are (English in the test database)
-    "demo_users": {"ops": "ops", "accountant": "accountant", "lang": None,
+    "demo_users": {"ops": "ops", "accountant": "accountant", "manager": "manager", "lang": None,
                    "lines": [("+33700000094", "0700000094", "Léa Martin", SUB_100, 1.0),
                              ("+33700000095", "0700000095", "Hugo Bernard", SUB_20, 2.0)]},
     # users of the same groups working in French
-    "french_users": {"ops": "ops_fr", "accountant": "accountant_fr", "lang": "fr_FR",
+    "french_users": {"ops": "ops_fr", "accountant": "accountant_fr", "manager": "manager_fr",
+                     "lang": "fr_FR",
                      "lines": [("+33700000096", "0700000096", "Chloé Petit", SUB_100, 1.0),
                                ("+33700000097", "0700000097", "Nathan Roux", SUB_20, 2.0)]},
 }
@@ -108,6 +110,16 @@ def amount(text):
         return float(digits)
     except ValueError:
         return None
+
+
+def read_xlsx_rows(content):
+    """The rows of an xlsx file's first sheet (telecom_recharge's reader,
+    which needs no Odoo)."""
+    spec = importlib.util.spec_from_file_location(
+        "telecom_xlsx", str(ROOT / "telecom_recharge" / "tools" / "xlsx.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.read_xlsx_rows(content)
 
 
 # ----------------------------------------------------------------------
@@ -247,6 +259,25 @@ class Browser(object):
     def modal(self):
         return self.one(".modal-dialog")
 
+    def menu(self, text):
+        """Click an entry of the app's menu (the left bar)."""
+        self.click(".o_sub_menu a.oe_menu_leaf", text)
+
+    def allow_downloads(self):
+        """Downloads go to a folder of their own; returns it."""
+        folder = Path(tempfile.mkdtemp(prefix="telecom-downloads-", dir=self.profile))
+        self.driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                                    {"behavior": "allow", "downloadPath": str(folder)})
+        return folder
+
+    def downloaded(self, folder, suffix):
+        """The content of the file ending in ``suffix`` downloaded into
+        ``folder`` (waited for; Chrome renames it when complete)."""
+        def complete(_driver):
+            files = [f for f in folder.iterdir() if f.name.endswith(suffix)]
+            return files[0] if files else False
+        return self.until(complete, "no %s file downloaded" % suffix).read_bytes()
+
     def open_record(self, model, res_id):
         self.driver.get("%s/web?reload=%d#model=%s&id=%d&view_type=form" % (
             self.url, time.time() * 1000, model, res_id))
@@ -302,7 +333,8 @@ def ensure_french_users(admin, run):
     if not admin.call("res.lang", "search", [["code", "=", lang]]):
         wizard = admin.call("base.language.install", "create", {"lang": lang})
         admin.call("base.language.install", "lang_install", [wizard])
-    for demo, login in (("ops", run["ops"]), ("accountant", run["accountant"])):
+    for demo, login in (("ops", run["ops"]), ("accountant", run["accountant"]),
+                        ("manager", run["manager"])):
         existing = admin.call("res.users", "search", [["login", "=", login]])
         if existing:
             admin.call("res.users", "write", existing, {
@@ -408,7 +440,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     browser.shot("recharge_data_preview")
     browser.click(".modal-footer button[name=action_confirm]")
 
-    # The deployment opens: its options, then its dates and Mark as Done.
+    # The deployment opens: its options, then Finish with its dates.
     browser.until(lambda d: not browser.visible(".modal-dialog"), "the wizard stays open")
     name = browser.until(lambda d: browser.text_of(".o_form_view [name=name]").startswith("DEP")
                          and browser.text_of(".o_form_view [name=name]"), "no deployment shown")
@@ -423,13 +455,22 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     assert amount(browser.text_of(".o_form_view [name=amount_one_off]")) == expected_total
     browser.shot("deployment_created")
 
-    browser.click(".o_form_button_edit")
-    browser.set_input("date_installed", today)
-    browser.set_input("date_activation", today)
-    browser.click(".o_form_button_save")
+    # Finish: one dialog with the two dates (today by default), and done;
+    # the form stays in read mode.
+    browser.click(".o_statusbar_buttons button", words("Finish"))
+    dialog = browser.modal()
+    for date_field in ("date_installed", "date_activation"):
+        assert browser.one("[name=%s] input" % date_field, within=dialog) \
+            .get_attribute("value") == today
+    browser.shot("deployment_finish")
+    browser.click(".modal-footer button[name=action_finish]")
+    browser.until(lambda d: not browser.visible(".modal-dialog"), "the Finish dialog stays open")
     browser.one(".o_form_view.o_form_readonly")
-    browser.click(".o_statusbar_buttons button", words("Mark as Done"))
     browser.one(".o_statusbar_status button.btn-primary[data-value=done]")
+    record = ops.call("telecom.deployment", "read", [deployment_id],
+                      ["state", "date_installed", "date_activation"])[0]
+    assert record["state"] == "done", record
+    assert record["date_installed"] == record["date_activation"] == date.today().isoformat()
 
     # Both systems turn Applied: the push runs in the background after the
     # commit; reload the form until it shows.
@@ -489,7 +530,28 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
         "the pivot does not show %s" % expected_total)
     browser.shot("accountant_pivot_deployment")
 
-    assert time.time() - started < 120
+    # The pivot's Download xls (xlwt on the server), then the spreadsheet of
+    # the one-off options, with names, from Reporting > Export.
+    downloads = browser.allow_downloads()
+    browser.click(".o_pivot_download")
+    assert browser.downloaded(downloads, ".xls")[:4] == b"\xd0\xcf\x11\xe0"
+    browser.menu(words("Export (xlsx)"))
+    dialog = browser.modal()
+    browser.shot("accountant_export_dialog")
+    browser.click(".modal-footer button[name=action_export]", within=dialog)
+    sheet = read_xlsx_rows(browser.downloaded(downloads, ".xlsx"))
+    assert sheet[0][:4] == [words("Date"), words("Customer"), words("Site"), words("Parc")], sheet[0]
+    mine = [row for row in sheet[1:] if name in row]
+    assert len(mine) == len(phones), sheet
+    for row in mine:
+        line = ops.call("telecom.line", "search_read", [["name", "=", row[5]]],
+                        fields=["partner_id", "site_id", "parc_id", "phone_national"])[0]
+        assert row[1:5] == [line["partner_id"][1], line["site_id"][1], line["parc_id"][1],
+                            line["phone_national"]], row
+    cells = [cell for row in sheet for cell in row if isinstance(cell, str)]
+    assert not [cell for cell in cells if "telecom_parc." in cell or "__export__" in cell], cells
+
+    assert time.time() - started < 150
 
 
 def test_refused_top_up_shows_the_error_and_creates_nothing(target, people, browser):
@@ -512,6 +574,30 @@ def test_refused_top_up_shows_the_error_and_creates_nothing(target, people, brow
     assert "0" in warning.text and len(warning.text) > 20, warning.text
     browser.shot("refused_0_gb")
     assert deployment_count(ops) == before
+
+
+def test_finish_while_editing_ends_in_read_mode(target, people, browser):
+    """Finish clicked while the form is being edited: the edit is saved, the
+    deployment done, and the form back in read mode."""
+    browser.folder = people["folder"]
+    ops, words = people["rpc"], people["words"]
+    planned = date.today().strftime(date_format(ops, words.lang))
+    line_id = people["lines"][sorted(people["lines"])[0]][0]
+    wizard = ops.call("telecom.line.recharge", "create",
+                      {"line_ids": [(6, 0, [line_id])], "data_gb": 1})
+    deployment_id = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
+
+    browser.login(people["ops"], people["ops"])
+    browser.open_record("telecom.deployment", deployment_id)
+    browser.click(".o_form_button_edit")
+    browser.set_input("date_planned", planned)
+    browser.click(".o_statusbar_buttons button", words("Finish"))
+    browser.click(".modal-footer button[name=action_finish]", within=browser.modal())
+    browser.until(lambda d: not browser.visible(".modal-dialog"), "the Finish dialog stays open")
+    browser.one(".o_form_view.o_form_readonly")
+    browser.one(".o_statusbar_status button.btn-primary[data-value=done]")
+    record = ops.call("telecom.deployment", "read", [deployment_id], ["state", "date_planned"])[0]
+    assert (record["state"], record["date_planned"]) == ("done", date.today().isoformat()), record
 
 
 def test_demo_states_in_the_browser(target, browser, screenshots):
@@ -542,3 +628,30 @@ def test_demo_states_in_the_browser(target, browser, screenshots):
     browser.open_record("telecom.api.backend", backend_id)
     browser.one(".o_statusbar_buttons button", words("Test Connection"))
     browser.shot("connection_snaic")
+
+
+def test_manager_opens_the_telecom_crons(target, people, browser):
+    """The Telecom Manager (no administrator) opens Telecom > Configuration >
+    Scheduled Actions: the telecom ones only, and runs one now."""
+    browser.folder = people["folder"]
+    words = people["words"]
+    admin = OdooRPC(target["url"], target["db"], "admin", "admin")
+    telecom = admin.call("ir.cron", "search_read", [["model_name", "=like", "telecom.%"]],
+                         fields=["name"], context={"active_test": False,
+                                                   "lang": words.lang})
+    assert telecom
+
+    browser.login(people["manager"], people["manager"])
+    browser.open_action("telecom_parc.telecom_line_action")
+    browser.menu(words("Scheduled Actions"))
+    browser.one(".o_list_view tr.o_data_row")
+    rows = browser.visible(".o_list_view tr.o_data_row")
+    assert sorted(r.find_elements(By.CSS_SELECTOR, "td.o_data_cell")[0].text for r in rows) == \
+        sorted(c["name"] for c in telecom)
+    browser.shot("manager_scheduled_actions")
+    reconcile = words("SNAIC/CFAST: read back unknown outcomes")
+    browser.click("tr.o_data_row", reconcile)
+    browser.one(".o_form_view [name=interval_number]")
+    browser.click(".o_statusbar_buttons button", words("Run Now"))
+    assert not browser.visible(".modal-dialog"), browser.text_of(".modal-dialog")
+    browser.shot("manager_scheduled_action")

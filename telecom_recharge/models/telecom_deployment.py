@@ -85,6 +85,11 @@ class TelecomDeployment(models.Model):
         default="draft",
         index=True,
         track_visibility="onchange",
+        help="Draft: being prepared. Confirmed: the work is ordered from "
+             "the operator; nothing changes on the lines yet. Done: "
+             "installed and activated (the Finish button); the MAJ of the "
+             "lines are made and sent to SNAIC/CFAST. Cancelled: given up; "
+             "reset it to draft to use it again.",
     )
     partner_operator_id = fields.Many2one(
         comodel_name="res.partner",
@@ -326,7 +331,7 @@ class TelecomDeployment(models.Model):
         context: the action methods check the dates and make the MAJ."""
         raise UserError(_(
             "The status of a deployment changes only through its "
-            "buttons (Confirm, Mark as Done, Cancel, Reset to Draft), "
+            "buttons (Confirm, Finish, Cancel, Reset to Draft), "
             "that is the methods action_confirm, action_done, "
             "action_cancel and action_draft, which check it first."))
 
