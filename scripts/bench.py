@@ -519,10 +519,34 @@ def measure_big_parc(call, list_fields, big, recharge_spec):
     parc_s, parc_rows = median_of_3(open_parc)
     wizard_s = median_of_3(open_wizard)[0]
     preview_s, preview_rows = median_of_3(type_gb)
-    return {"parc_id": big["parc_id"], "parc_lines": big["parc_lines"], "parc_list_s": parc_s,
-            "parc_list_rows": parc_rows, "selected": len(big["line_ids"]),
-            "wizard_open_s": wizard_s, "preview_s": preview_s, "preview_rows": preview_rows,
-            "preview_amount": opened.get("amount") or 0.0}
+    result = {"parc_id": big["parc_id"], "parc_lines": big["parc_lines"], "parc_list_s": parc_s,
+              "parc_list_rows": parc_rows, "selected": len(big["line_ids"]),
+              "wizard_open_s": wizard_s, "preview_s": preview_s, "preview_rows": preview_rows,
+              "preview_amount": opened.get("amount") or 0.0}
+
+    # Save: the deployment, then Finish (its dialog opened, the two dates
+    # given, done) as the user clicks them; measured once, as done is.
+    started = time.time()
+    wizard_id = call("telecom.line.recharge", "create",
+                     {"line_ids": [[6, 0, big["line_ids"]]], "data_gb": 2}, context=context)
+    action = call("telecom.line.recharge", "action_confirm", [wizard_id], context=context)
+    result["save_s"] = time.time() - started
+    deployment_id = action.get("res_id")
+    if deployment_id:
+        today = date.today().isoformat()
+        finish_context = {"active_model": "telecom.deployment", "active_id": deployment_id,
+                          "active_ids": [deployment_id]}
+        started = time.time()
+        values = call("telecom.deployment.finish", "default_get",
+                      ["deployment_id", "date_installed", "date_activation"],
+                      context=finish_context)
+        values.update(date_installed=today, date_activation=today)
+        finish_id = call("telecom.deployment.finish", "create", values, context=finish_context)
+        call("telecom.deployment.finish", "action_finish", [finish_id], context=finish_context)
+        result["finish_s"] = time.time() - started
+        result["finished"] = call("telecom.deployment", "read", [deployment_id],
+                                  ["state"])[0]["state"]
+    return result
 
 
 def main():
@@ -612,6 +636,9 @@ def report(results):
               % (l["selected"], l["wizard_open_s"]))
         print("| its preview as the GB are typed (%d rows shown, total %.2f) | %.3f |"
               % (l["preview_rows"], l["preview_amount"], l["preview_s"]))
+        print("| Save (the deployment made) | %.3f |" % l.get("save_s", 0))
+        print("| Finish (its dialog, the two dates, done: %s) | %.3f |"
+              % (l.get("finished"), l.get("finish_s", 0)))
     print("Peak memory: bench Odoo process %.0f MB, Odoo server %.0f MB"
           % (results["bench_peak_mb"], l["server_peak_mb"]))
 
@@ -638,6 +665,8 @@ def check(results):
         problems.append("the Recharge DATA preview of %d lines showed %d rows, total %s" % (
             results["list"]["selected"], results["list"]["preview_rows"],
             results["list"]["preview_amount"]))
+    if "preview_rows" in results["list"] and results["list"].get("finished") != "done":
+        problems.append("Finish left the deployment %s" % results["list"].get("finished"))
     if results["list"]["list_rows"] < 1:
         problems.append("the lines list showed no row")
     for problem in problems:

@@ -37,6 +37,7 @@ def test_bench_smoke_run(odoo_env, tmp_path):
     # The screens of the biggest parc: its list and Recharge DATA's preview.
     assert results["list"]["parc_list_rows"] > 0
     assert results["list"]["preview_rows"] > 0 and results["list"]["preview_amount"] > 0
+    assert results["list"]["finished"] == "done"
     subprocess.run(["dropdb", "--if-exists", "telecom_bench_citest"], env=dict(
         os.environ, PGHOST=pg["db_host"], PGPORT=pg["db_port"], PGUSER=pg["db_user"],
         PGPASSWORD=pg["db_password"]), check=True)
