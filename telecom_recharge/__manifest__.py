@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/product_data.xml",
+        "views/assets.xml",
         "views/product_template_views.xml",
         "views/telecom_subscription_views.xml",
         "views/telecom_deployment_views.xml",

@@ -232,16 +232,17 @@ class Browser(object):
     def field(self, name, within=None):
         return self.one("[name=%s]" % name, within=within)
 
-    def set_input(self, name, value, within=None):
+    def set_input(self, name, value, within=None, leave=True):
         element = self.one("[name=%s] input, input[name=%s]" % (name, name), within=within)
         element.click()
         element.send_keys(Keys.CONTROL, "a")
         element.send_keys(Keys.DELETE)
         element.send_keys(value)
-        # Leave the field as a click elsewhere does: the web client takes
-        # the value on "change" (its Tab key moves within the form and may
-        # keep the focus here).
-        self.driver.execute_script("arguments[0].blur();", element)
+        if leave:
+            # Leave the field as a click elsewhere does: the web client takes
+            # the value on "change" (its Tab key moves within the form and may
+            # keep the focus here).
+            self.driver.execute_script("arguments[0].blur();", element)
         self.idle()
 
     def modal(self):
@@ -395,7 +396,18 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     browser.click(".o_cp_sidebar .o_dropdown_toggler_btn")
     browser.click(".o_cp_sidebar .dropdown-menu a", words("Recharge DATA"))
     dialog = browser.modal()
-    browser.set_input("data_gb", str(TOP_UP_GB), within=dialog)
+    # The preview follows the typing, without Tab or a click elsewhere: a
+    # fraction (typed the French way) is refused at once, in words.
+    browser.set_input("data_gb_text", "1,5", within=dialog, leave=False)
+    browser.until(lambda d: words("Whole number of GB") in browser.text_of(".modal-dialog"),
+                  "no warning for 1,5 GB while typing")
+    browser.shot("recharge_data_fraction")
+    browser.click(".modal-footer button", words("Ok"))
+    browser.until(lambda d: "1,5" in browser.text_of("[name=problems]", dialog)
+                  or "1.5" in browser.text_of("[name=problems]", dialog),
+                  "the form does not say why 1,5 GB is refused")
+    assert amount(browser.text_of("[name=amount_total]", dialog)) == 0.0
+    browser.set_input("data_gb_text", str(TOP_UP_GB), within=dialog, leave=False)
     expected_total = sum(journey_lines[p][2] for p in phones)
     browser.until(lambda d: amount(browser.text_of("[name=amount_total]", dialog)) == expected_total,
                   "the preview's total is not %s" % expected_total)
@@ -506,7 +518,7 @@ def test_refused_top_up_shows_the_error_and_creates_nothing(target, people, brow
     browser.click(".o_list_record_selector .o_checkbox", within=browser.row(name))
     browser.click(".o_cp_sidebar .o_dropdown_toggler_btn")
     browser.click(".o_cp_sidebar .dropdown-menu a", words("Recharge DATA"))
-    browser.set_input("data_gb", "0", within=browser.modal())
+    browser.set_input("data_gb_text", "0", within=browser.modal())
     browser.click(".modal-footer button[name=action_confirm]")
     warning = browser.one(".o_dialog_warning")
     assert "0" in warning.text and len(warning.text) > 20, warning.text
