@@ -14,6 +14,7 @@
     "data": [
         "security/telecom_parc_security.xml",
         "security/ir.model.access.csv",
+        "views/assets.xml",
         "views/res_partner_views.xml",
         "views/telecom_subscription_views.xml",
         "views/telecom_site_views.xml",
@@ -23,6 +24,7 @@
         "wizards/telecom_line_mass_edit.xml",
         "wizards/telecom_line_delete.xml",
         "wizards/telecom_line_task.xml",
+        "wizards/telecom_line_terminate.xml",
         "views/telecom_menus.xml",
     ],
     "demo": [
