@@ -388,6 +388,19 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     browser.search(LINE_SEARCH)
     browser.open_group("SITE_SW1")
     browser.open_group("Mobile / Actif Telecom")
+    # The parc's group says its number of lines, as the intranet does:
+    # "Mobile / Actif Telecom (4 ligne(s))", without Odoo's own "(4)".
+    group_words = words("%(parc)s (%(count)d line(s))").split("%(count)d ")[1][:-1]
+    header = [h.text for h in browser.visible("tr.o_group_header")
+              if "Mobile / Actif Telecom" in h.text][0]
+    assert re.search(r"Mobile / Actif Telecom \(\d+ %s\)" % re.escape(group_words), header), header
+    assert not re.search(r"\)\s*\(\d+\)\s*$", header), header
+    # The numbers in the national form, as in the line's form (E.164 is
+    # what is stored): 07 00 00 00 96.
+    for phone in phones:
+        national = "%s %s %s %s %s" % tuple(re.findall("..", "0" + phone[3:]))
+        row = browser.row(journey_lines[phone][1])
+        assert national in row.text and phone not in row.text, row.text
     for name in names:
         browser.click(".o_list_record_selector .o_checkbox", within=browser.row(name))
     browser.shot("two_lines_selected")
@@ -399,7 +412,8 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     # The preview follows the typing, without Tab or a click elsewhere: a
     # fraction (typed the French way) is refused at once, in words.
     browser.set_input("data_gb_text", "1,5", within=dialog, leave=False)
-    browser.until(lambda d: words("Whole number of GB") in browser.text_of(".modal-dialog"),
+    browser.until(lambda d: any(words("Whole number of GB") in dialog_box.text
+                                for dialog_box in browser.visible(".modal-dialog")),
                   "no warning for 1,5 GB while typing")
     browser.shot("recharge_data_fraction")
     browser.click(".modal-footer button", words("Ok"))
@@ -489,6 +503,10 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
         row = browser.row(journey_lines[phone][1])
         assert "Recharge DATA 1Go" in row.text, row.text
     browser.shot("lines_one_off_options")
+    # The line's form shows its number as the list does.
+    national = "%s %s %s %s %s" % tuple(re.findall("..", "0" + phones[0][3:]))
+    browser.row(journey_lines[phones[0]][1]).click()
+    assert browser.text_of(".o_form_view [name=phone_national]") == national
 
     # The accountant: the pivot of one-off amounts shows the new amount.
     browser.login(people["accountant"], people["accountant"])

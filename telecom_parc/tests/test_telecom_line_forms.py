@@ -177,4 +177,4 @@ class TestTelecomLineForms(TelecomParcCase):
             user = self.env.ref("telecom_parc.%s" % xmlid,
                                 raise_if_not_found=False)
             if user:
-                self.assertEqual(user.action_id, action, xmlid)
+                self.assertEqual(user.action_id.id, action.id, xmlid)
