@@ -508,8 +508,19 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     browser.row(journey_lines[phones[0]][1]).click()
     assert browser.text_of(".o_form_view [name=phone_national]") == national
 
-    # The accountant: the pivot of one-off amounts shows the new amount.
+    # The accountant: the lines' Action menu offers no Archive (the
+    # accountant may not write the lines).
     browser.login(people["accountant"], people["accountant"])
+    browser.open_action("telecom_parc.telecom_line_action")
+    browser.search(LINE_SEARCH)
+    browser.open_group("SITE_SW1")
+    browser.open_group("Mobile / Actif Telecom")
+    browser.click(".o_list_record_selector .o_checkbox", within=browser.row(names[0]))
+    browser.click(".o_cp_sidebar .o_dropdown_toggler_btn")
+    entries = [e.text.strip() for e in browser.visible(".o_cp_sidebar .dropdown-menu a")]
+    assert entries and not {"Archive", "Archiver", "Unarchive", "Désarchiver"} & set(entries), entries
+
+    # The accountant: the pivot of one-off amounts shows the new amount.
     browser.open_action("telecom_recharge.telecom_one_off_report_action")
     browser.one(".o_pivot")
     browser.shot("accountant_pivot")

@@ -81,13 +81,9 @@ class TelecomLine(models.Model):
     company_id = fields.Many2one(
         related="parc_id.company_id", string="Company", store=True,
         readonly=True, index=True)
-    # Only the users who may archive a line see the field: without it the
-    # list's Action menu offers no Archive / Unarchive (which the web client
-    # shows whenever the model has an "active" field the user can read).
-    active = fields.Boolean(
-        default=True,
-        groups="telecom_parc.group_telecom_user,"
-               "telecom_parc.group_telecom_manager")
+    # Archive / Unarchive are offered only to the users who may write the
+    # lines (static/src/js/telecom_list_renderer.js).
+    active = fields.Boolean(default=True)
     state = fields.Selection(
         selection=LINE_STATES,
         string="Status",

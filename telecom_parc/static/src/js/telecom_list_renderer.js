@@ -6,6 +6,7 @@ odoo.define("telecom_parc.telecom_list_renderer", function (require) {
     var basic_fields = require("web.basic_fields");
     var field_registry = require("web.field_registry");
     var field_utils = require("web.field_utils");
+    var ListController = require("web.ListController");
     var ListRenderer = require("web.ListRenderer");
 
     /**
@@ -50,6 +51,23 @@ odoo.define("telecom_parc.telecom_list_renderer", function (require) {
         var ids = _.keys(found);
         return ids.length === 1 ? parseInt(ids[0], 10) : false;
     }
+
+    ListController.include({
+        /**
+         * Archive / Unarchive write the records: the Action menu offers
+         * them only to users who may edit the list's records (Odoo 11
+         * offers them whenever the model has an "active" field, and the
+         * accountant's click then fails on the access rights).
+         *
+         * @override
+         */
+        init: function () {
+            this._super.apply(this, arguments);
+            if (!this.activeActions.edit) {
+                this.archiveEnabled = false;
+            }
+        },
+    });
 
     ListRenderer.include({
         /**
