@@ -552,6 +552,10 @@ def test_refused_top_up_shows_the_error_and_creates_nothing(target, people, brow
     warning = browser.one(".o_dialog_warning")
     assert "0" in warning.text and len(warning.text) > 20, warning.text
     browser.shot("refused_0_gb")
+    # After the refusal the wizard still shows its preview.
+    browser.click(".modal-footer button", "Ok")
+    browser.until(lambda d: not browser.visible(".o_dialog_warning"), "the refusal stays open")
+    browser.row(name, within=browser.field("preview_ids", within=browser.modal()))
     assert deployment_count(ops) == before
 
 
