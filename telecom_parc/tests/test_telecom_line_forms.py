@@ -95,7 +95,7 @@ class TestTelecomLineForms(TelecomParcCase):
         self.assertEqual(action["res_model"], "telecom.line.terminate")
         self.assertEqual(action["target"], "new")
         wizard = self.env["telecom.line.terminate"].sudo(
-            self.user_ops).with_context(action["context"]).create({
+            self.user_ops).with_context(**action["context"]).create({
                 "date_deactivation": "2026-11-30"})
         self.assertEqual(wizard.line_ids, self.line_a)
         self.assertEqual(wizard.line_count, 1)
@@ -109,8 +109,6 @@ class TestTelecomLineForms(TelecomParcCase):
         self.assertIn(self.line_a.name, str(error.exception))
 
     def test_terminate_wizard_confirms_and_defaults_today(self):
-        form, _view = self._arch("telecom_parc.telecom_line_view_form",
-                                 "form")
         view = self.env["telecom.line.terminate"].fields_view_get(
             view_id=self.env.ref(
                 "telecom_parc.telecom_line_terminate_view_form").id)

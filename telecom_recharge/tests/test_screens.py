@@ -47,3 +47,10 @@ class TestScreens(TelecomRechargeCase):
         self.assertFalse(self.env.ref(
             "telecom_recharge.telecom_recharge_settings_menu",
             raise_if_not_found=False))
+
+    def test_short_headers_explained(self):
+        """The "⚙" and "#" columns show their field's help as a tooltip."""
+        self.assertIn("⚙", self.env["telecom.line"]._fields[
+            "open_deployment_count"].help)
+        self.assertTrue(self.env["telecom.line.update"]._fields[
+            "deployment_id"].help)
