@@ -244,16 +244,17 @@ class Browser(object):
     def field(self, name, within=None):
         return self.one("[name=%s]" % name, within=within)
 
-    def set_input(self, name, value, within=None):
+    def set_input(self, name, value, within=None, leave=True):
         element = self.one("[name=%s] input, input[name=%s]" % (name, name), within=within)
         element.click()
         element.send_keys(Keys.CONTROL, "a")
         element.send_keys(Keys.DELETE)
         element.send_keys(value)
-        # Leave the field as a click elsewhere does: the web client takes
-        # the value on "change" (its Tab key moves within the form and may
-        # keep the focus here).
-        self.driver.execute_script("arguments[0].blur();", element)
+        if leave:
+            # Leave the field as a click elsewhere does: the web client takes
+            # the value on "change" (its Tab key moves within the form and may
+            # keep the focus here).
+            self.driver.execute_script("arguments[0].blur();", element)
         self.idle()
 
     def modal(self):
@@ -419,6 +420,19 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     browser.search(LINE_SEARCH)
     browser.open_group("SITE_SW1")
     browser.open_group("Mobile / Actif Telecom")
+    # The parc's group says its number of lines, as the intranet does:
+    # "Mobile / Actif Telecom (4 ligne(s))", without Odoo's own "(4)".
+    group_words = words("%(parc)s (%(count)d line(s))").split("%(count)d ")[1][:-1]
+    header = [h.text for h in browser.visible("tr.o_group_header")
+              if "Mobile / Actif Telecom" in h.text][0]
+    assert re.search(r"Mobile / Actif Telecom \(\d+ %s\)" % re.escape(group_words), header), header
+    assert not re.search(r"\)\s*\(\d+\)\s*$", header), header
+    # The numbers in the national form, as in the line's form (E.164 is
+    # what is stored): 07 00 00 00 96.
+    for phone in phones:
+        national = "%s %s %s %s %s" % tuple(re.findall("..", "0" + phone[3:]))
+        row = browser.row(journey_lines[phone][1])
+        assert national in row.text and phone not in row.text, row.text
     for name in names:
         browser.click(".o_list_record_selector .o_checkbox", within=browser.row(name))
     browser.shot("two_lines_selected")
@@ -427,7 +441,19 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     browser.click(".o_cp_sidebar .o_dropdown_toggler_btn")
     browser.click(".o_cp_sidebar .dropdown-menu a", words("Recharge DATA"))
     dialog = browser.modal()
-    browser.set_input("data_gb", str(TOP_UP_GB), within=dialog)
+    # The preview follows the typing, without Tab or a click elsewhere: a
+    # fraction (typed the French way) is refused at once, in words.
+    browser.set_input("data_gb_text", "1,5", within=dialog, leave=False)
+    browser.until(lambda d: any(words("Whole number of GB") in dialog_box.text
+                                for dialog_box in browser.visible(".modal-dialog")),
+                  "no warning for 1,5 GB while typing")
+    browser.shot("recharge_data_fraction")
+    browser.click(".modal-footer button", words("Ok"))
+    browser.until(lambda d: "1,5" in browser.text_of("[name=problems]", dialog)
+                  or "1.5" in browser.text_of("[name=problems]", dialog),
+                  "the form does not say why 1,5 GB is refused")
+    assert amount(browser.text_of("[name=amount_total]", dialog)) == 0.0
+    browser.set_input("data_gb_text", str(TOP_UP_GB), within=dialog, leave=False)
     expected_total = sum(journey_lines[p][2] for p in phones)
     browser.until(lambda d: amount(browser.text_of("[name=amount_total]", dialog)) == expected_total,
                   "the preview's total is not %s" % expected_total)
@@ -518,9 +544,24 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
         row = browser.row(journey_lines[phone][1])
         assert "Recharge DATA 1Go" in row.text, row.text
     browser.shot("lines_one_off_options")
+    # The line's form shows its number as the list does.
+    national = "%s %s %s %s %s" % tuple(re.findall("..", "0" + phones[0][3:]))
+    browser.row(journey_lines[phones[0]][1]).click()
+    assert browser.text_of(".o_form_view [name=phone_national]") == national
+
+    # The accountant: the lines' Action menu offers no Archive (the
+    # accountant may not write the lines).
+    browser.login(people["accountant"], people["accountant"])
+    browser.open_action("telecom_parc.telecom_line_action")
+    browser.search(LINE_SEARCH)
+    browser.open_group("SITE_SW1")
+    browser.open_group("Mobile / Actif Telecom")
+    browser.click(".o_list_record_selector .o_checkbox", within=browser.row(names[0]))
+    browser.click(".o_cp_sidebar .o_dropdown_toggler_btn")
+    entries = [e.text.strip() for e in browser.visible(".o_cp_sidebar .dropdown-menu a")]
+    assert entries and not {"Archive", "Archiver", "Unarchive", "Désarchiver"} & set(entries), entries
 
     # The accountant: the pivot of one-off amounts shows the new amount.
-    browser.login(people["accountant"], people["accountant"])
     browser.open_action("telecom_recharge.telecom_one_off_report_action")
     browser.one(".o_pivot")
     browser.shot("accountant_pivot")
@@ -568,11 +609,15 @@ def test_refused_top_up_shows_the_error_and_creates_nothing(target, people, brow
     browser.click(".o_list_record_selector .o_checkbox", within=browser.row(name))
     browser.click(".o_cp_sidebar .o_dropdown_toggler_btn")
     browser.click(".o_cp_sidebar .dropdown-menu a", words("Recharge DATA"))
-    browser.set_input("data_gb", "0", within=browser.modal())
+    browser.set_input("data_gb_text", "0", within=browser.modal())
     browser.click(".modal-footer button[name=action_confirm]")
     warning = browser.one(".o_dialog_warning")
     assert "0" in warning.text and len(warning.text) > 20, warning.text
     browser.shot("refused_0_gb")
+    # After the refusal the wizard still shows its preview.
+    browser.click(".modal-footer button", "Ok")
+    browser.until(lambda d: not browser.visible(".o_dialog_warning"), "the refusal stays open")
+    browser.row(name, within=browser.field("preview_ids", within=browser.modal()))
     assert deployment_count(ops) == before
 
 

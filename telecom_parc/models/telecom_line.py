@@ -81,6 +81,8 @@ class TelecomLine(models.Model):
     company_id = fields.Many2one(
         related="parc_id.company_id", string="Company", store=True,
         readonly=True, index=True)
+    # Archive / Unarchive are offered only to the users who may write the
+    # lines (static/src/js/telecom_list_renderer.js).
     active = fields.Boolean(default=True)
     state = fields.Selection(
         selection=LINE_STATES,
@@ -327,6 +329,97 @@ class TelecomLine(models.Model):
             if duplicate:
                 raise ValidationError(self._telecom_duplicate_message(
                     line.phone_number, duplicate))
+
+    # ------------------------------------------------------------------
+    # Status: each change is a button with a confirmation (terminate asks
+    # for the deactivation date, see telecom.line.terminate).
+    # ------------------------------------------------------------------
+    @api.multi
+    def _telecom_check_state_from(self, allowed, action):
+        wrong = self.filtered(lambda line: line.state not in allowed)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(
+                self.env))
+            raise UserError(_(
+                "%(action)s is not possible for the line %(line)s: its "
+                "status is %(state)s. Refresh the page to see its current "
+                "status.") % {
+                    "action": action,
+                    "line": wrong[0].display_name,
+                    "state": labels.get(wrong[0].state)})
+
+    @api.multi
+    def action_suspend(self):
+        """Suspend active lines (the Suspend button asks to confirm)."""
+        self._telecom_check_state_from(("active",), _("Suspending"))
+        self.write({"state": "suspended"})
+        return True
+
+    @api.multi
+    def action_reactivate(self):
+        """Put suspended or terminated lines back in the Active status and
+        clear their deactivation date (the button asks to confirm)."""
+        self._telecom_check_state_from(("suspended", "terminated"),
+                                       _("Reactivating"))
+        self.write({"state": "active", "date_deactivation": False})
+        return True
+
+    @api.multi
+    def action_terminate(self):
+        """Open the wizard that asks for the deactivation date of the
+        lines and terminates them."""
+        self._telecom_check_state_from(("active", "suspended"),
+                                       _("Terminating"))
+        action = self.env.ref(
+            "telecom_parc.telecom_line_terminate_action").read()[0]
+        action["context"] = {"active_model": self._name,
+                             "active_ids": self.ids,
+                             "active_id": self[:1].id}
+        return action
+
+    @api.multi
+    def _telecom_terminate(self, date_deactivation):
+        self._telecom_check_state_from(("active", "suspended"),
+                                       _("Terminating"))
+        self.write({"state": "terminated",
+                    "date_deactivation": date_deactivation})
+
+    # ------------------------------------------------------------------
+    # The list grouped by parc says, like the intranet, how many lines
+    # each parc has: "Mobile / Actif Telecom (4 line(s)) ⚙️ 2".
+    # ------------------------------------------------------------------
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None,
+                   orderby=False, lazy=True):
+        groups = super(TelecomLine, self).read_group(
+            domain, fields, groupby, offset=offset, limit=limit,
+            orderby=orderby, lazy=lazy)
+        groupby = [groupby] if isinstance(groupby, str) else list(
+            groupby or [])
+        if lazy and groupby and groupby[0] == "parc_id":
+            parc_ids = [group["parc_id"][0] for group in groups
+                        if group.get("parc_id")]
+            extras = self._telecom_parc_group_extras(domain or [], parc_ids)
+            for group in groups:
+                if not group.get("parc_id"):
+                    continue
+                parc_id, name = group["parc_id"]
+                group["parc_id"] = (parc_id, self._telecom_parc_group_label(
+                    name, group.get("parc_id_count", 0),
+                    extras.get(parc_id)))
+        return groups
+
+    @api.model
+    def _telecom_parc_group_label(self, name, count, extra=None):
+        label = _("%(parc)s (%(count)d line(s))") % {
+            "parc": name, "count": count}
+        return "%s %s" % (label, extra) if extra else label
+
+    @api.model
+    def _telecom_parc_group_extras(self, domain, parc_ids):
+        """Return {parc id: text} added after the line count of the parc's
+        group (e.g. the open work on its lines); other addons fill it."""
+        return {}
 
     @api.constrains("date_activation", "date_deactivation")
     def _check_dates(self):

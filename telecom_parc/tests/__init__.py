@@ -2,6 +2,7 @@ from . import test_telecom_line
 from . import test_telecom_line_add
 from . import test_telecom_line_import
 from . import test_telecom_line_wizards
+from . import test_telecom_line_forms
 from . import test_telecom_security
 from . import test_telecom_cron
 from . import test_telecom_demo

@@ -42,7 +42,8 @@ class TelecomLine(models.Model):
     open_deployment_count = fields.Integer(
         string="Open Deployments",
         compute="_compute_open_deployment_count",
-        help="Draft or confirmed deployments of the line.",
+        help="⚙: the open deployments of the line (draft or confirmed, "
+             "not done yet).",
     )
 
     # ------------------------------------------------------------------
@@ -99,6 +100,33 @@ class TelecomLine(models.Model):
                                      format_quantity(group["quantity"])))
         for line in self:
             line.one_off_summary = ", ".join(summaries.get(line.id, []))
+
+    @api.model
+    def _telecom_parc_group_extras(self, domain, parc_ids):
+        """The parc's group says the open work on its lines, as the "⚙"
+        column does: "⚙️ 2" is the sum of that column over the group's
+        lines (one query for all the groups)."""
+        extras = super(TelecomLine, self)._telecom_parc_group_extras(
+            domain, parc_ids)
+        if not parc_ids:
+            return extras
+        # The lines of the list (its domain, the record rules), then
+        # their open deployments: our own tables, one query for all.
+        lines = self.search(list(domain) + [
+            ("parc_id", "in", list(parc_ids))])
+        if not lines:
+            return extras
+        self.env.cr.execute("""
+            SELECT line.parc_id, count(*)
+              FROM telecom_deployment_line_rel rel
+              JOIN telecom_deployment deployment
+                ON deployment.id = rel.deployment_id
+              JOIN telecom_line line ON line.id = rel.line_id
+             WHERE deployment.state IN %s AND rel.line_id IN %s
+          GROUP BY line.parc_id""", (tuple(OPEN_STATES), tuple(lines.ids)))
+        for parc_id, count in self.env.cr.fetchall():
+            extras[parc_id] = "⚙️ %d" % count
+        return extras
 
     @api.multi
     def _compute_open_deployment_count(self):

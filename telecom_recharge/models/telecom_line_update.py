@@ -31,11 +31,15 @@ class TelecomLineUpdate(models.Model):
     phone_number = fields.Char(
         related="line_id.phone_number", string="Phone Number",
         readonly=True)
+    phone_national = fields.Char(
+        related="line_id.phone_national", string="Phone Number (national)",
+        readonly=True)
     deployment_id = fields.Many2one(
         comodel_name="telecom.deployment",
         ondelete="restrict",
         index=True,
         readonly=True,
+        help="The deployment whose completion made this MAJ.",
     )
     date = fields.Date(
         string="MAJ Date",

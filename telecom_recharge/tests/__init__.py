@@ -10,3 +10,4 @@ from . import test_demo
 from . import test_i18n
 from . import test_concurrency
 from . import test_locks
+from . import test_screens

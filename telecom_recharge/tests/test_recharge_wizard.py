@@ -108,6 +108,69 @@ class TestRechargeWizard(TelecomRechargeCase):
         self.assertEqual(wizard.amount_total, 6.0)
         self.assertEqual(sum(wizard.preview_ids.mapped("amount")), 6.0)
 
+    def _form_wizard(self, lines, text):
+        """The wizard as the form holds it while the user types ``text``."""
+        wizard = self.env["telecom.line.recharge"].with_context(
+            active_model="telecom.line", active_ids=lines.ids).new(
+                {"data_gb": 2, "line_ids": [(6, 0, lines.ids)]})
+        wizard._onchange_preview()
+        wizard.data_gb_text = text
+        return wizard, wizard._onchange_data_gb_text()
+
+    def test_typed_fraction_warns_at_once(self):
+        """1,5 (as typed in French) refreshes the preview and says at once
+        that a whole number of GB is needed; the stored value stays whole."""
+        wizard, result = self._form_wizard(self.line_20 | self.line_100,
+                                           "1,5")
+        self.assertIn("warning", result)
+        self.assertIn("not a whole number", result["warning"]["message"])
+        self.assertIn("whole number", wizard.problems)
+        self.assertEqual(wizard.data_gb, 2)
+        self.assertIsInstance(wizard.data_gb, int)
+        # The preview no longer shows the former 2 GB / 3.00 total.
+        self.assertEqual(wizard.amount_total, 0.0)
+        self.assertEqual(sum(wizard.preview_ids.mapped("amount")), 0.0)
+        self.assertEqual(len(wizard.preview_ids), 2)
+
+    def test_typed_whole_number_refreshes_preview(self):
+        wizard, result = self._form_wizard(self.line_20 | self.line_100, "3")
+        self.assertFalse(result.get("warning"))
+        self.assertEqual(wizard.data_gb, 3)
+        self.assertEqual(wizard.amount_total, 4.5)
+        self.assertEqual(sum(wizard.preview_ids.mapped("amount")), 4.5)
+        self.assertFalse(wizard.problems)
+        # Out of range: said in the form, without a dialog.
+        wizard, result = self._form_wizard(self.line_20, "0")
+        self.assertFalse(result.get("warning"))
+        self.assertIn("at least 1 GB", wizard.problems)
+
+    def test_form_save_takes_the_typed_text(self):
+        """Save sends the text and the number: the text wins, and a
+        fraction is refused, never truncated."""
+        Wizard = self.env["telecom.line.recharge"].with_context(
+            active_model="telecom.line", active_ids=self.line_20.ids)
+        wizard = Wizard.create({"data_gb": 1, "data_gb_text": "3"})
+        self.assertEqual(wizard.data_gb, 3)
+        self.assertEqual(wizard.data_gb_text, "3")
+        with self.assertRaises(UserError) as error:
+            Wizard.create({"data_gb": 1, "data_gb_text": "1,5"})
+        self.assertIn("not a whole number", str(error.exception))
+
+    def test_refused_save_keeps_the_preview(self):
+        """The form reloads the wizard after a refused Save: its preview
+        is stored with it, so the table is not empty."""
+        wizard = self._wizard(self.line_20 | self.line_terminated, 2)
+        self.assertEqual(len(wizard.preview_ids), 2)
+        with self.assertRaises(UserError):
+            wizard.action_confirm()
+        wizard.invalidate_cache()
+        rows = {row.line_id: row for row in wizard.preview_ids}
+        self.assertEqual(rows[self.line_20].amount, 2.0)
+        self.assertIn("terminated", rows[self.line_terminated].problem)
+        wizard.write({"data_gb": 4})
+        self.assertEqual(
+            sum(wizard.preview_ids.mapped("amount")), 4.0)
+
     def test_preview_shows_problems(self):
         wizard = self._wizard(self.line_20 | self.line_none, 2)
         self.assertIn("0611000000", wizard.problems)

@@ -39,6 +39,17 @@ class TelecomLineRecharge(models.TransientModel):
         help="The data added to each selected line, in GB: a whole number "
              "from 1 to the maximum set by the administrators.",
     )
+    # What the user types, as typed: the form sends it on each keystroke
+    # (widget telecom_live_char), so the preview and the "whole number"
+    # message follow the input at once, even for "1,5", which the integer
+    # field could not take. Saved into data_gb (refused when not whole).
+    data_gb_text = fields.Char(
+        string="Top-up Value (GB)",
+        compute="_compute_data_gb_text",
+        inverse="_inverse_data_gb_text",
+        help="The data added to each selected line: a whole number of GB "
+             "from 1 to the maximum set by the administrators.",
+    )
     company_id = fields.Many2one(
         comodel_name="res.company",
         required=True,
@@ -87,7 +98,25 @@ class TelecomLineRecharge(models.TransientModel):
         for wizard in self:
             wizard.max_gb = wizard._telecom_max_gb()
 
-    @api.depends("data_gb", "line_ids", "company_id")
+    @api.depends("data_gb")
+    def _compute_data_gb_text(self):
+        for wizard in self:
+            wizard.data_gb_text = str(wizard.data_gb)
+
+    @api.multi
+    def _inverse_data_gb_text(self):
+        for wizard in self:
+            wizard.data_gb = self._telecom_int_data_gb(wizard.data_gb_text)
+
+    @api.multi
+    def _telecom_raw_gb(self):
+        """The top-up value as the user typed it (the text of the form),
+        else the stored whole number."""
+        self.ensure_one()
+        text = (self.data_gb_text or "").strip()
+        return text if text else self.data_gb
+
+    @api.depends("data_gb", "data_gb_text", "line_ids", "company_id")
     def _compute_summary(self):
         for wizard in self:
             entries, errors = wizard._telecom_plan()
@@ -103,9 +132,37 @@ class TelecomLineRecharge(models.TransientModel):
                     "total": len(entries)} \
                 if len(entries) > PREVIEW_LIMIT else False
 
+    @api.onchange("data_gb_text")
+    def _onchange_data_gb_text(self):
+        """Follow the typed value: store it when it is a whole number, and
+        say at once why it is refused otherwise (the same sentence as the
+        Save's), with the preview of what it would do."""
+        raw = self._telecom_raw_gb()
+        error = self._telecom_data_gb_error(raw)
+        if not error:
+            self.data_gb = self._telecom_int_data_gb(raw)
+        self._telecom_fill_preview(raw)
+        # The text keeps what was typed (setting data_gb recomputes it).
+        self.data_gb_text = raw
+        if error and not self._telecom_bad_type(raw):
+            # Out of range (0, above the maximum): the message of the form
+            # says it; a dialog is kept for the typed value the field
+            # cannot hold (e.g. 1,5).
+            return {}
+        if error:
+            return {"warning": {
+                "title": _("Whole number of GB"),
+                "message": error,
+            }}
+        return {}
+
     @api.onchange("data_gb", "line_ids")
     def _onchange_preview(self):
-        entries, _errors = self._telecom_plan()
+        self._telecom_fill_preview()
+
+    @api.multi
+    def _telecom_fill_preview(self, data_gb=None):
+        entries, _errors = self._telecom_plan(data_gb=data_gb)
         commands = [(5, 0, 0)]
         for entry in entries[:PREVIEW_LIMIT]:
             commands.append((0, 0, {
@@ -204,7 +261,7 @@ class TelecomLineRecharge(models.TransientModel):
         """
         self.ensure_one()
         if data_gb is None:
-            data_gb = self.data_gb
+            data_gb = self._telecom_raw_gb()
         company = self.company_id or self.env.user.company_id
         errors = []
         gb_error = self._telecom_data_gb_error(data_gb)
@@ -308,7 +365,20 @@ class TelecomLineRecharge(models.TransientModel):
     # the Integer field would silently truncate.
     # ------------------------------------------------------------------
     @api.model
+    def _telecom_text_to_value(self, vals):
+        """The form sends the typed text and the stored number: the text
+        is what the user sees, so it wins (checked like data_gb)."""
+        if "data_gb_text" not in vals:
+            return vals
+        vals = dict(vals)
+        text = vals.pop("data_gb_text")
+        if isinstance(text, str) and text.strip():
+            vals["data_gb"] = text
+        return vals
+
+    @api.model
     def create(self, vals):
+        vals = self._telecom_text_to_value(vals)
         raw = vals.get("data_gb")
         bad = "data_gb" in vals and self._telecom_bad_type(raw)
         if bad:
@@ -319,10 +389,21 @@ class TelecomLineRecharge(models.TransientModel):
         if bad:
             _entries, errors = wizard._telecom_plan(data_gb=raw)
             raise self._telecom_refusal(errors)
+        # The preview is read-only, so the form does not send it: made
+        # here, it is still shown when the form reloads the wizard after a
+        # refused Save.
+        if not wizard.preview_ids:
+            wizard._telecom_store_preview()
         return wizard
 
     @api.multi
+    def _telecom_store_preview(self):
+        for wizard in self:
+            wizard._telecom_fill_preview()
+
+    @api.multi
     def write(self, vals):
+        vals = self._telecom_text_to_value(vals)
         if "data_gb" in vals:
             raw = vals["data_gb"]
             if self._telecom_bad_type(raw):
@@ -331,7 +412,10 @@ class TelecomLineRecharge(models.TransientModel):
                     errors += wizard._telecom_plan(data_gb=raw)[1]
                 raise self._telecom_refusal(errors)
             vals = dict(vals, data_gb=self._telecom_int_data_gb(raw))
-        return super(TelecomLineRecharge, self).write(vals)
+        result = super(TelecomLineRecharge, self).write(vals)
+        if "data_gb" in vals or "line_ids" in vals:
+            self.filtered(lambda w: w.state == "draft")._telecom_store_preview()
+        return result
 
     @api.model
     def _telecom_int_data_gb(self, value):

@@ -48,7 +48,7 @@ BLOCKED_REASONS = [
 STATES = [
     ("pending", "Pending"),
     ("sent", "Sending"),
-    ("done", "Done"),
+    ("done", "Applied"),
     ("error", "Error"),
     ("unknown", "Unknown Outcome"),
 ]
