@@ -507,9 +507,9 @@ def measure_big_parc(call, list_fields, big, recharge_spec):
         return time.time() - started, 0
 
     def type_gb():
-        values = dict(opened["values"], data_gb=2)
+        values = dict(opened["values"], data_gb_text="2")
         started = time.time()
-        answer = call("telecom.line.recharge", "onchange", [], values, "data_gb", spec,
+        answer = call("telecom.line.recharge", "onchange", [], values, "data_gb_text", spec,
                       context=context)
         value = answer.get("value", {})
         rows = [c for c in value.get("preview_ids") or [] if c[0] == 0]
