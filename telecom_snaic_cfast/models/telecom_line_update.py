@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.addons.queue_job.job import job
 
 SYNC_STATES = [
     ("none", "Nothing to Push"),
@@ -74,3 +75,27 @@ class TelecomLineUpdate(models.Model):
                if aggregate_state(states) in wanted]
         positive = operator in ("=", "in")
         return [("id", "in" if positive else "not in", ids)]
+
+    @api.multi
+    def _telecom_log_later(self):
+        """Queue the job that notes these MAJ in their lines' chatter: a
+        note each costs about 3 ms, 3 s for a deployment of 1,000 lines,
+        which stays off the "done" click. Returns True."""
+        if self:
+            # As the sync's jobs (telecom_sync_lane.py): never run inside
+            # the caller's transaction, no creation message nor follower.
+            self.sudo().with_context(
+                test_queue_job_no_delay=False, tracking_disable=True,
+                mail_create_nolog=True, mail_create_nosubscribe=True,
+            ).with_delay(
+                description=_("Note %d MAJ in their lines' chatter")
+                % len(self))._telecom_job_log_on_lines()
+        return True
+
+    @job(default_channel="root")
+    @api.multi
+    def _telecom_job_log_on_lines(self):
+        """Job: note these MAJ in their lines' chatter. Returns what it did,
+        in words."""
+        self._telecom_log_on_lines()
+        return _("%d MAJ noted in their lines' chatter") % len(self)
