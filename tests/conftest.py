@@ -119,7 +119,10 @@ def odoo_server(odoo_env, simulators, tmp_path_factory):
            "-d", odoo_env["TELECOM_DB"], "--http-port=%d" % port, "--logfile=%s" % log,
            "--log-handler=odoo.modules.graph:CRITICAL", "--proxy-mode"] + prefork_args(
                longpolling_port=longpolling)
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+    # The longpolling process writes its access log on stderr: kept beside
+    # Odoo's log, not in the tests' output.
+    stderr = open(str(folder / "stderr.log"), "w")
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stderr=stderr)
     front = None
     try:
         wait_http("http://127.0.0.1:%d/web/login" % port, proc)
@@ -140,6 +143,7 @@ def odoo_server(odoo_env, simulators, tmp_path_factory):
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        stderr.close()
 
 
 @pytest.fixture(scope="session")

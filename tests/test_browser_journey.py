@@ -451,12 +451,14 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     browser.until(applied, "SNAIC/CFAST do not turn Applied without a reload", timeout=15)
     assert browser.driver.execute_script("return window.telecomSamePage === true"), \
         "the page was reloaded"
-    assert shown[0][1] != (words("Applied"), words("Applied")), \
-        "the form showed Applied at once: nothing shows it turned live (%s)" % shown
-    # What was sent, said on the form (and in a notification).
-    assert browser.text_of(".o_form_view [name=sync_result]") == \
-        words("%d MAJ sent") % len(phones)
+    # What was sent, said in a notification and on the form.
+    sent = words("%d MAJ sent") % len(phones)
+    browser.one(".o_notification", sent, timeout=5)
+    assert browser.text_of(".o_form_view [name=sync_result]") == sent
     if target.get("sim"):
+        # CFAST made slow (above): the form is seen waiting first.
+        assert shown[0][1] != (words("Applied"), words("Applied")), \
+            "the form showed Applied at once: nothing shows it turned live (%s)" % shown
         # Shown within ~2 s of the push saving its last result (the
         # database's clock is this machine's).
         done_at = max(r["date_done"] for r in ops.call(
@@ -559,6 +561,30 @@ def test_demo_states_in_the_browser(target, browser, screenshots):
     browser.one(".o_statusbar_buttons button", words("Retry SNAIC/CFAST"))
     browser.one(".o_mail_activity, .o_thread_message, .o_activity", "0600000099")
     browser.shot("deployment_sync_error")
+
+    if target.get("sim"):
+        # Retry: the request goes back in the queue, the form shows it
+        # waiting, then CFAST refuses again (it still does not know the
+        # number) and the form shows the error live, with no reload. CFAST
+        # answers in 1 s a call, so that the retry is seen waiting first.
+        browser.driver.execute_script("window.telecomSamePage = true;")
+        target["sim"].faults("cfast", latency_ms=1000)
+        seen = []
+
+        def failed_again(_driver):
+            state = browser.text_of(".o_form_view [name=cfast_sync_state]")
+            if not seen or seen[-1] != state:
+                seen.append(state)
+            return len(seen) > 1 and state == words("Error")
+        try:
+            browser.click(".o_statusbar_buttons button", words("Retry SNAIC/CFAST"))
+            browser.until(failed_again, "the retried request does not show its error live",
+                          timeout=15)
+        finally:
+            target["sim"].faults("cfast")
+        assert seen[0] != words("Error"), seen
+        assert browser.driver.execute_script("return window.telecomSamePage === true"), \
+            "the page was reloaded"
 
     browser.open_action("telecom_snaic_cfast.telecom_sync_request_action")
     browser.row("0600000099")

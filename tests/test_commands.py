@@ -78,7 +78,9 @@ def test_make_demo_then_stop(demo_env):
 
     # nginx in front: the bus's long polling reaches Odoo's longpolling
     # process (the prefork workers would answer "bus.Bus unavailable").
-    admin.call("bus.bus", "sendone", "telecom_demo_check", {"ok": 1})
+    requests.post(url + "/longpolling/send", json={
+        "jsonrpc": "2.0", "method": "call",
+        "params": {"channel": "telecom_demo_check", "message": {"ok": 1}}}, timeout=30)
     polled = requests.post(url + "/longpolling/poll", json={
         "jsonrpc": "2.0", "method": "call",
         "params": {"channels": ["telecom_demo_check"], "last": 0}}, timeout=30).json()
