@@ -158,11 +158,13 @@ class TelecomLineUpdate(models.Model):
     @api.multi
     def _telecom_log_on_lines(self):
         """Note each of these MAJ in its line's chatter: its deployment and
-        its one-off options, or that it has none. Notes that notify nobody,
-        made through the ORM without ``message_post``'s followers and
-        notifications (about 13 ms each). Returns True."""
+        its one-off options, or that it has none. Internal notes made
+        through the ORM, without ``message_post``'s subscriptions and
+        e-mails. Returns True."""
         subtype = self.env.ref("mail.mt_note")
-        Message = self.env["mail.message"].sudo()
+        # Every body first: each note made invalidates the cache, and reading
+        # the MAJ between two notes read them all again (quadratic).
+        notes = []
         for update in self.sudo():
             if update.option_ids:
                 options = ", ".join(
@@ -174,14 +176,17 @@ class TelecomLineUpdate(models.Model):
                     for option in update.option_ids)
             else:
                 options = _("no one-off option")
-            body = _("%(update)s made by the deployment %(deployment)s: "
-                     "%(options)s") % {
-                         "update": update.name,
-                         "deployment": update.deployment_id.name,
-                         "options": options}
+            notes.append((update.line_id.id, _(
+                "%(update)s made by the deployment %(deployment)s: "
+                "%(options)s") % {
+                    "update": update.name,
+                    "deployment": update.deployment_id.name,
+                    "options": options}))
+        Message = self.env["mail.message"].sudo()
+        for line_id, body in notes:
             Message.create({
                 "model": "telecom.line",
-                "res_id": update.line_id.id,
+                "res_id": line_id,
                 "message_type": "notification",
                 "subtype_id": subtype.id,
                 "body": "<p>%s</p>" % html_escape(body),

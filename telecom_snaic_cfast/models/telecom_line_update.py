@@ -31,6 +31,10 @@ def aggregate_state(states):
     return "applied"
 
 
+# MAJ noted in a line's chatter per job (a few seconds each).
+LOG_CHUNK = 500
+
+
 class TelecomLineUpdate(models.Model):
     """A MAJ is applied once both systems have applied it."""
 
@@ -78,18 +82,20 @@ class TelecomLineUpdate(models.Model):
 
     @api.multi
     def _telecom_log_later(self):
-        """Queue the job that notes these MAJ in their lines' chatter: a
-        note each costs about 3 ms, 3 s for a deployment of 1,000 lines,
-        which stays off the "done" click. Returns True."""
-        if self:
+        """Queue the jobs that note these MAJ in their lines' chatter, a few
+        hundred MAJ each: a note costs some 15 ms (Odoo notifies the line's
+        followers), 17 s for a deployment of 1,000 lines, which stays off
+        the "done" click (1.1 s for 1,000 lines). Returns True."""
+        for start in range(0, len(self), LOG_CHUNK):
+            chunk = self[start:start + LOG_CHUNK]
             # As the sync's jobs (telecom_sync_lane.py): never run inside
             # the caller's transaction, no creation message nor follower.
-            self.sudo().with_context(
+            chunk.sudo().with_context(
                 test_queue_job_no_delay=False, tracking_disable=True,
                 mail_create_nolog=True, mail_create_nosubscribe=True,
             ).with_delay(
                 description=_("Note %d MAJ in their lines' chatter")
-                % len(self))._telecom_job_log_on_lines()
+                % len(chunk))._telecom_job_log_on_lines()
         return True
 
     @job(default_channel="root")
