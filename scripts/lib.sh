@@ -78,8 +78,9 @@ write_odoo_conf() {
 ; OCA queue_job's job runner runs in the main process of the server and has
 ; the workers run the jobs: at most $TELECOM_JOBS at once (keep --workers
 ; above it, for the users). The SNAIC/CFAST jobs go to the channel of their
-; system; each connection's "Concurrent Requests" bounds its own jobs.
-channels = root:$TELECOM_JOBS,root.telecom_sync:$TELECOM_JOBS,root.telecom_sync.snaic:$TELECOM_JOBS,root.telecom_sync.cfast:$TELECOM_JOBS
+; system; each connection's "Concurrent Requests" bounds its own jobs. The
+; notes of the MAJ in their lines' chatter run one job at a time.
+channels = root:$TELECOM_JOBS,root.telecom_sync:$TELECOM_JOBS,root.telecom_sync.snaic:$TELECOM_JOBS,root.telecom_sync.cfast:$TELECOM_JOBS,root.telecom_log:1
 
 [options]
 addons_path = $(odoo_addons_dir),$ROOT

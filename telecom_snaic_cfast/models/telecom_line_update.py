@@ -98,7 +98,9 @@ class TelecomLineUpdate(models.Model):
                 % len(chunk))._telecom_job_log_on_lines()
         return True
 
-    @job(default_channel="root")
+    # One job at a time in its channel (root.telecom_log:1, see
+    # scripts/lib.sh): the notes never take the workers of the push.
+    @job(default_channel="root.telecom_log")
     @api.multi
     def _telecom_job_log_on_lines(self):
         """Job: note these MAJ in their lines' chatter. Returns what it did,

@@ -422,16 +422,19 @@ class TelecomSyncRequest(models.Model):
         return True
 
     @api.model
-    def _telecom_notify_deployments(self, deployment_ids):
+    def _telecom_notify_deployments(self, deployment_ids, settled_ids=()):
         """Tell the web client, over Odoo's bus, that the sync of these
-        deployments changed: the forms showing one reload it. Sent when the
-        transaction commits; the message holds ids only, the form reads the
-        record with its user's rights."""
+        deployments changed: the forms showing one reload it; for those of
+        ``settled_ids`` (nothing left to send), they also say what was sent.
+        Sent when the transaction commits; the message holds ids only, the
+        form reads the record with its user's rights."""
         deployment_ids = sorted(i for i in deployment_ids if i)
         if deployment_ids:
+            message = {"deployment_ids": deployment_ids}
+            if settled_ids:
+                message["settled_ids"] = sorted(settled_ids)
             self.env["bus.bus"].sudo().sendone(
-                (self.env.cr.dbname, BUS_CHANNEL),
-                {"deployment_ids": deployment_ids})
+                (self.env.cr.dbname, BUS_CHANNEL), message)
         return True
 
     @api.model
@@ -448,8 +451,17 @@ class TelecomSyncRequest(models.Model):
                 lambda: Deployment.browse(deployment_id)._telecom_post_sync_summary(
                     done, failed),
                 "the sync summary of deployment %s" % deployment_id)
-        # The forms show the new message (and the activity closed or made).
-        self._telecom_notify_deployments(summaries.keys())
+        # The forms show the new message (and the activity closed or made),
+        # and say what was sent where nothing is left to send.
+        ids = [i for i in summaries if i]
+        settled = set(ids)
+        if ids:
+            self.env.cr.execute(
+                "SELECT DISTINCT deployment_id FROM telecom_sync_request "
+                "WHERE deployment_id IN %s AND state IN ('pending', 'sent')",
+                (tuple(ids),))
+            settled -= {row[0] for row in self.env.cr.fetchall()}
+        self._telecom_notify_deployments(ids, settled)
         self._telecom_commit()
 
     @api.multi

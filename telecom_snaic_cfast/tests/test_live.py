@@ -44,12 +44,26 @@ class TestLiveSync(SyncCase):
         self.requests_of(deployment)._telecom_push()
         messages = self._bus_messages()[before:]
         # Told when the requests are taken (sending) and when their results
-        # are saved, each time with the deployment's id.
-        self.assertGreaterEqual(len(messages), 2, messages)
-        for message in messages:
+        # are saved, each time with the deployment's id; at the end, that
+        # nothing is left to send.
+        self.assertGreaterEqual(len(messages), 3, messages)
+        for message in messages[:-1]:
             self.assertEqual(message, {"deployment_ids": [deployment.id]})
+        self.assertEqual(messages[-1], {"deployment_ids": [deployment.id],
+                                        "settled_ids": [deployment.id]})
         deployment.invalidate_cache()
         self.assertEqual(deployment.sync_result, "2 MAJ sent")
+
+    def test_not_settled_while_a_system_has_to_be_sent(self):
+        deployment = self.make_done(self.lines[:2])
+        before = len(self._bus_messages())
+        self.requests_of(deployment, "snaic")._telecom_push()
+        messages = self._bus_messages()[before:]
+        self.assertTrue(messages)
+        self.assertFalse([m for m in messages if "settled_ids" in m], messages)
+        self.requests_of(deployment, "cfast")._telecom_push()
+        self.assertEqual(self._bus_messages()[-1].get("settled_ids"),
+                         [deployment.id])
 
     def test_form_follows_the_bus(self):
         arch = self.env["telecom.deployment"].fields_view_get(
@@ -180,6 +194,7 @@ class TestLiveSync(SyncCase):
         jobs = self.env["queue.job"].search([
             ("method_name", "=", "_telecom_job_log_on_lines")])
         self.assertEqual(len(jobs), 1)
+        self.assertEqual(jobs.channel, "root.telecom_log")
         self.assertEqual(sorted(jobs.record_ids), sorted(updates.ids))
         job = Job.load(self.env, jobs.uuid)
         job.perform()

@@ -13,7 +13,6 @@ var FormView = require('web.FormView');
 var viewRegistry = require('web.view_registry');
 
 var CHANNEL = 'telecom.sync';
-var SETTLED = ['applied', 'error', 'unknown', 'none'];
 
 var TelecomSyncFormController = FormController.extend({
     init: function () {
@@ -34,36 +33,38 @@ var TelecomSyncFormController = FormController.extend({
                 this.model.isDirty(this.handle)) {
             return;
         }
-        var mine = _.some(notifications, function (notification) {
+        var mine = false;
+        var settled = false;
+        _.each(notifications, function (notification) {
             var channel = notification[0];
             var message = notification[1] || {};
-            return _.isArray(channel) && channel[1] === CHANNEL &&
-                _.contains(message.deployment_ids || [], record.res_id);
+            if (_.isArray(channel) && channel[1] === CHANNEL) {
+                mine = mine || _.contains(message.deployment_ids || [], record.res_id);
+                settled = settled || _.contains(message.settled_ids || [], record.res_id);
+            }
         });
         if (mine) {
-            this._telecomSyncReload(record.data);
+            this._telecomSyncReload(settled);
         }
     },
     /**
-     * Reload the record; when the push has ended since the last state
-     * shown, say what was sent.
+     * Reload the record; when the push has ended (nothing left to send),
+     * say what was sent.
      *
      * @private
-     * @param {Object} before the record's values shown until now
+     * @param {Boolean} settled the push of this deployment has ended
      */
-    _telecomSyncReload: function (before) {
+    _telecomSyncReload: function (settled) {
         var self = this;
         return this.reload().then(function () {
             var after = self.model.get(self.handle).data;
-            var settled = _.contains(SETTLED, after.snaic_sync_state) &&
-                _.contains(SETTLED, after.cfast_sync_state);
-            if (settled && after.sync_result &&
-                    after.sync_result !== before.sync_result) {
-                if (after.sync_error_count) {
-                    self.do_warn('SNAIC / CFAST', after.sync_result);
-                } else {
-                    self.do_notify('SNAIC / CFAST', after.sync_result);
-                }
+            if (!settled || !after.sync_result) {
+                return;
+            }
+            if (after.sync_error_count) {
+                self.do_warn('SNAIC / CFAST', after.sync_result);
+            } else {
+                self.do_notify('SNAIC / CFAST', after.sync_result);
             }
         });
     },
