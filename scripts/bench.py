@@ -320,7 +320,7 @@ class PushServer(object):
         parser = configparser.ConfigParser(interpolation=None)
         parser.read(conf)
         capacity = "root:%d,root.telecom_sync:%d,root.telecom_sync.snaic:%d," \
-                   "root.telecom_sync.cfast:%d" % (jobs, jobs, jobs, jobs)
+                   "root.telecom_sync.cfast:%d,root.telecom_log:1" % (jobs, jobs, jobs, jobs)
         parser["queue_job"]["channels"] = capacity
         run = os.path.dirname(os.path.abspath(conf))
         self.conf = os.path.join(run, "bench-push.conf")

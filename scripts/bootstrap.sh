@@ -4,7 +4,8 @@
 # Safe to run again: it only does what is not done yet.
 . "$(dirname "$0")/lib.sh"
 
-DEBIAN_PACKAGES=(postgresql libpq-dev node-less libldap2-dev libsasl2-dev chromium chromium-driver)
+# nginx: the reverse proxy in front of Odoo (scripts/nginx.conf.in).
+DEBIAN_PACKAGES=(postgresql libpq-dev node-less libldap2-dev libsasl2-dev chromium chromium-driver nginx-light)
 
 install_debian_packages() {
     command -v dpkg-query >/dev/null || return 0

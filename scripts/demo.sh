@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make demo: PostgreSQL, the demo database with every addon and its demo data,
-# and Odoo on http://127.0.0.1:$ODOO_PORT. Running it again reuses what exists:
+# and Odoo on http://127.0.0.1:$ODOO_PORT (nginx in front of its workers). Running it again reuses what exists:
 # it installs addons that are missing and updates those whose files changed.
 # DEMO_LANG=fr_FR loads French and makes it the language of the demo users;
 # DEMO_RESET=1 starts again from a new demo database.
@@ -127,18 +127,34 @@ fi
 
 pid=$(server_pid || true)
 if [ -z "$pid" ]; then
-    if (echo > "/dev/tcp/127.0.0.1/$ODOO_PORT") 2>/dev/null; then
-        die "port $ODOO_PORT is taken by another program: stop it or run ODOO_PORT=8169 make demo"
+    if (echo > "/dev/tcp/127.0.0.1/$ODOO_HTTP_PORT") 2>/dev/null; then
+        die "port $ODOO_HTTP_PORT is taken by another program: stop it or run ODOO_HTTP_PORT=8168 make demo"
     fi
     if (echo > "/dev/tcp/127.0.0.1/$ODOO_LONGPOLLING_PORT") 2>/dev/null; then
         die "port $ODOO_LONGPOLLING_PORT is taken by another program: stop it or run ODOO_LONGPOLLING_PORT=8179 make demo"
     fi
-    say "Starting Odoo on 127.0.0.1:$ODOO_PORT: $ODOO_WORKERS workers, a cron worker, the job runner (log: $RUN/log/odoo.log)"
-    setsid nohup "$PY" "$ODOO_BIN" -c "$conf" -d "$ODOO_DB" --http-port="$ODOO_PORT" \
+    say "Starting Odoo on 127.0.0.1:$ODOO_HTTP_PORT: $ODOO_WORKERS workers, a cron worker, the job runner, longpolling on :$ODOO_LONGPOLLING_PORT (log: $RUN/log/odoo.log)"
+    setsid nohup "$PY" "$ODOO_BIN" -c "$conf" -d "$ODOO_DB" --http-port="$ODOO_HTTP_PORT" \
         --workers="$ODOO_WORKERS" --max-cron-threads=1 --longpolling-port="$ODOO_LONGPOLLING_PORT" \
-        --logfile="$RUN/log/odoo.log" --log-handler=odoo.modules.graph:CRITICAL \
+        --proxy-mode --logfile="$RUN/log/odoo.log" --log-handler=odoo.modules.graph:CRITICAL \
         </dev/null >/dev/null 2>&1 &
     echo $! > "$RUN/odoo.pid"
+fi
+
+# nginx in front, as in production: the users' port, and /longpolling/ to
+# the longpolling process, so that the web client's bus (live statuses)
+# works (the prefork workers answer "bus.Bus unavailable").
+nginx_pid=$(cat "$RUN/nginx.pid" 2>/dev/null || true)
+if [ -z "$nginx_pid" ] || ! kill -0 "$nginx_pid" 2>/dev/null; then
+    command -v nginx >/dev/null || die "nginx is missing: run scripts/bootstrap.sh as root, or apt-get install nginx-light"
+    if (echo > "/dev/tcp/127.0.0.1/$ODOO_PORT") 2>/dev/null; then
+        die "port $ODOO_PORT is taken by another program: stop it or run ODOO_PORT=8169 make demo"
+    fi
+    write_nginx_conf "$RUN/nginx" "$ODOO_PORT" "$ODOO_HTTP_PORT" "$ODOO_LONGPOLLING_PORT"
+    say "Starting nginx on 127.0.0.1:$ODOO_PORT in front of Odoo (log: $RUN/nginx/error.log)"
+    setsid nohup nginx -p "$RUN/nginx" -e "$RUN/nginx/error.log" -c "$RUN/nginx/nginx.conf" \
+        </dev/null >/dev/null 2>&1 &
+    echo $! > "$RUN/nginx.pid"
 fi
 
 url="http://127.0.0.1:$ODOO_PORT"
@@ -146,6 +162,7 @@ for i in $(seq 1 120); do
     code=$(curl -s -o /dev/null -w '%{http_code}' "$url/web/login" || true)
     [ "$code" = 200 ] && break
     server_pid >/dev/null || { tail -30 "$RUN/log/odoo.log" >&2; die "Odoo stopped while starting"; }
+    kill -0 "$(cat "$RUN/nginx.pid")" 2>/dev/null || { tail -5 "$RUN/nginx/error.log" >&2; die "nginx stopped while starting"; }
     sleep 0.5
 done
 [ "$code" = 200 ] || die "Odoo does not answer on $url/web/login (log: $RUN/log/odoo.log)"

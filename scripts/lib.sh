@@ -17,6 +17,9 @@ TEST_DB="${TEST_DB:-telecom_test}"
 TELECOM_JOBS="${TELECOM_JOBS:-4}"
 ODOO_WORKERS="${ODOO_WORKERS:-$((TELECOM_JOBS + 2))}"
 ODOO_LONGPOLLING_PORT="${ODOO_LONGPOLLING_PORT:-8079}"
+# Users open ODOO_PORT: nginx, in front of Odoo's HTTP workers (ODOO_HTTP_PORT)
+# and its longpolling process, as in production (scripts/nginx.conf.in).
+ODOO_HTTP_PORT="${ODOO_HTTP_PORT:-8068}"
 mkdir -p "$RUN" "$RUN/bin" "$RUN/log"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -55,6 +58,16 @@ load_pg_env() {
     export PGHOST="$DB_HOST" PGPORT="$DB_PORT" PGUSER="$DB_USER" PGPASSWORD="$DB_PASSWORD"
 }
 
+# Write the configuration of nginx in front of Odoo into folder $1 (as
+# $1/nginx.conf, with its pid, logs and temporary files there): listening on
+# port $2, Odoo's HTTP workers on $3, its longpolling process on $4.
+write_nginx_conf() {
+    local dir="$1"
+    mkdir -p "$dir"
+    sed -e "s#@DIR@#$dir#g" -e "s#@LISTEN_PORT@#$2#g" -e "s#@HTTP_PORT@#$3#g" \
+        -e "s#@LONGPOLLING_PORT@#$4#g" "$ROOT/scripts/nginx.conf.in" > "$dir/nginx.conf"
+}
+
 # Write an Odoo configuration file for database $2 into $1.
 write_odoo_conf() {
     local conf="$1" db="$2"
@@ -65,8 +78,9 @@ write_odoo_conf() {
 ; OCA queue_job's job runner runs in the main process of the server and has
 ; the workers run the jobs: at most $TELECOM_JOBS at once (keep --workers
 ; above it, for the users). The SNAIC/CFAST jobs go to the channel of their
-; system; each connection's "Concurrent Requests" bounds its own jobs.
-channels = root:$TELECOM_JOBS,root.telecom_sync:$TELECOM_JOBS,root.telecom_sync.snaic:$TELECOM_JOBS,root.telecom_sync.cfast:$TELECOM_JOBS
+; system; each connection's "Concurrent Requests" bounds its own jobs. The
+; notes of the MAJ in their lines' chatter run one job at a time.
+channels = root:$TELECOM_JOBS,root.telecom_sync:$TELECOM_JOBS,root.telecom_sync.snaic:$TELECOM_JOBS,root.telecom_sync.cfast:$TELECOM_JOBS,root.telecom_log:1
 
 [options]
 addons_path = $(odoo_addons_dir),$ROOT

@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "data/mail_activity_data.xml",
         "data/ir_cron_data.xml",
+        "views/assets.xml",
         "views/telecom_api_backend_views.xml",
         "views/telecom_sync_request_views.xml",
         "views/telecom_binding_views.xml",

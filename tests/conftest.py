@@ -23,13 +23,31 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def prefork_args(workers=None):
+def prefork_args(workers=None, longpolling_port=None):
     """Odoo as in production: prefork HTTP workers (they also run the jobs
     that queue_job's runner hands them), one cron worker, the longpolling
     process on a free port (8072 is CFAST's in the demo)."""
     workers = workers or int(os.environ.get("ODOO_WORKERS") or 6)
     return ["--workers=%d" % workers, "--max-cron-threads=1",
-            "--longpolling-port=%d" % free_port()]
+            "--longpolling-port=%d" % (longpolling_port or free_port())]
+
+
+def start_nginx(folder, http_port, longpolling_port):
+    """nginx in front of an Odoo server, from scripts/nginx.conf.in (as
+    scripts/demo.sh starts it), on a free port; returns (process, port)."""
+    port = free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    template = (ROOT / "scripts" / "nginx.conf.in").read_text()
+    for key, value in (("@DIR@", str(folder)), ("@LISTEN_PORT@", str(port)),
+                       ("@HTTP_PORT@", str(http_port)),
+                       ("@LONGPOLLING_PORT@", str(longpolling_port))):
+        template = template.replace(key, value)
+    conf = folder / "nginx.conf"
+    conf.write_text(template)
+    nginx = os.environ.get("TELECOM_NGINX", "nginx")
+    proc = subprocess.Popen([nginx, "-p", str(folder), "-e", str(folder / "error.log"),
+                             "-c", str(conf)], stdin=subprocess.DEVNULL)
+    return proc, port
 
 
 def wait_http(url, proc=None, timeout=120):
@@ -96,20 +114,36 @@ def odoo_server(odoo_env, simulators, tmp_path_factory):
     with open(odoo_env["TELECOM_ODOO_CONF"]) as base:
         conf.write_text(base.read() + "telecom_snaic_url = %s\ntelecom_cfast_url = %s\n" % (
             simulators.url("snaic"), simulators.url("cfast")))
+    longpolling = free_port()
     cmd = [odoo_env["TELECOM_PYTHON"], odoo_env["TELECOM_ODOO_BIN"], "-c", str(conf),
            "-d", odoo_env["TELECOM_DB"], "--http-port=%d" % port, "--logfile=%s" % log,
-           "--log-handler=odoo.modules.graph:CRITICAL"] + prefork_args()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
-    url = "http://127.0.0.1:%d" % port
+           "--log-handler=odoo.modules.graph:CRITICAL", "--proxy-mode"] + prefork_args(
+               longpolling_port=longpolling)
+    # The longpolling process writes its access log on stderr: kept beside
+    # Odoo's log, not in the tests' output.
+    stderr = open(str(folder / "stderr.log"), "w")
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stderr=stderr)
+    front = None
     try:
-        wait_http(url + "/web/login", proc)
-        yield {"url": url, "db": odoo_env["TELECOM_DB"], "log": log, "sim": simulators}
+        wait_http("http://127.0.0.1:%d/web/login" % port, proc)
+        # The users' way in, as in production and in the demo: nginx, which
+        # sends /longpolling/ to the longpolling process (the web client's
+        # bus: live statuses).
+        front, front_port = start_nginx(folder / "nginx", port, longpolling)
+        url = "http://127.0.0.1:%d" % front_port
+        wait_http(url + "/web/login", front)
+        yield {"url": url, "db": odoo_env["TELECOM_DB"], "log": log, "sim": simulators,
+               "odoo_url": "http://127.0.0.1:%d" % port}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for process in (front, proc):
+            if process is None:
+                continue
+            process.terminate()
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        stderr.close()
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,7 @@ def demo_env(odoo_env, tmp_path):
     db = "telecom_demo_citest"
     env = dict(os.environ, ODOO_DB=db, ODOO_PORT=str(free_port()), TELECOM_RUN=str(tmp_path / "run"),
                SNAIC_PORT=str(free_port()), CFAST_PORT=str(free_port()),
-               ODOO_LONGPOLLING_PORT=str(free_port()),
+               ODOO_LONGPOLLING_PORT=str(free_port()), ODOO_HTTP_PORT=str(free_port()),
                DB_HOST=pg["db_host"], DB_PORT=pg["db_port"], DB_USER=pg["db_user"],
                DB_PASSWORD=pg["db_password"])
     dsn = dict(host=pg["db_host"], port=pg["db_port"], user=pg["db_user"], password=pg["db_password"],
@@ -75,6 +75,17 @@ def test_make_demo_then_stop(demo_env):
 
     assert requests.get(url + "/web/login", timeout=30).status_code == 200
     admin = OdooRPC(url, demo_env["ODOO_DB"], "admin", "admin")
+
+    # nginx in front: the bus's long polling reaches Odoo's longpolling
+    # process (the prefork workers would answer "bus.Bus unavailable").
+    requests.post(url + "/longpolling/send", json={
+        "jsonrpc": "2.0", "method": "call",
+        "params": {"channel": "telecom_demo_check", "message": {"ok": 1}}}, timeout=30)
+    polled = requests.post(url + "/longpolling/poll", json={
+        "jsonrpc": "2.0", "method": "call",
+        "params": {"channels": ["telecom_demo_check"], "last": 0}}, timeout=30).json()
+    assert [n["message"] for n in polled.get("result", [])
+            if n["channel"] == "telecom_demo_check"] == [{"ok": 1}], polled
     numbers = [l["phone_number"] for l in admin.call(
         "telecom.line", "search_read", [["site_id.code", "=", "SITE_SW1"]], fields=["phone_number"])]
     assert {"+33700000090", "+33700000091", "+33700000092", "+33700000093"} <= set(numbers)

@@ -69,6 +69,16 @@ def test_recharge_done_pushes_once_to_both_systems(rpc, odoo_server):
                         fields=["body"])
     assert any("Applied in SNAIC:" in m["body"] for m in messages), messages
 
+    # Each MAJ noted in its line's chatter by a job of its own channel.
+    deployment_name = ops.call("telecom.deployment", "read", deployment_ids, ["name"])[0]["name"]
+
+    def noted():
+        notes = ops.call("mail.message", "search_read", [
+            ["model", "=", "telecom.line"], ["res_id", "in", line_ids],
+            ["body", "ilike", deployment_name]], fields=["res_id"])
+        return sorted(n["res_id"] for n in notes) == sorted(line_ids)
+    assert wait_for(noted, timeout=30)
+
     # Done by queue_job's jobs, in the channel of each system, which the
     # administrator sees under Queue > Jobs.
     admin = rpc("admin", "admin")

@@ -660,4 +660,7 @@ class TelecomDeployment(models.Model):
             update_ids += [update_id for update_id, _line_id in created]
         # The new rows were written behind the ORM's back.
         self.invalidate_cache()
-        return Update.browse(update_ids)
+        updates = Update.browse(update_ids)
+        # Each MAJ in its line's chatter (off the click when it can be).
+        updates._telecom_log_later()
+        return updates

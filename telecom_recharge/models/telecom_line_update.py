@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import html_escape
+from odoo.tools.misc import formatLang
 from odoo.addons.telecom_parc.models.telecom_parc import SERVICE_TYPES
 
 from .telecom_deployment import CATEGORIES, COMMITMENTS
@@ -149,3 +151,48 @@ class TelecomLineUpdate(models.Model):
     def _compute_amount_one_off(self):
         for update in self:
             update.amount_one_off = sum(update.option_ids.mapped("amount"))
+
+    @api.multi
+    def _telecom_log_later(self):
+        """Note these new MAJ in their lines' chatter (see
+        ``_telecom_log_on_lines``). Done at once here; telecom_snaic_cfast
+        leaves it to a job, off the "done" click. Returns True."""
+        return self._telecom_log_on_lines()
+
+    @api.multi
+    def _telecom_log_on_lines(self):
+        """Note each of these MAJ in its line's chatter: its deployment and
+        its one-off options, or that it has none. Internal notes made
+        through the ORM, without ``message_post``'s subscriptions and
+        e-mails. Returns True."""
+        subtype = self.env.ref("mail.mt_note")
+        # Every body first: each note made invalidates the cache, and reading
+        # the MAJ between two notes read them all again (quadratic).
+        notes = []
+        for update in self.sudo():
+            if update.option_ids:
+                options = ", ".join(
+                    "%s × %s (%s)" % (
+                        option.name,
+                        formatLang(self.env, option.quantity),
+                        formatLang(self.env, option.amount,
+                                   currency_obj=update.currency_id))
+                    for option in update.option_ids)
+            else:
+                options = _("no one-off option")
+            notes.append((update.line_id.id, _(
+                "%(update)s made by the deployment %(deployment)s: "
+                "%(options)s") % {
+                    "update": update.name,
+                    "deployment": update.deployment_id.name,
+                    "options": options}))
+        Message = self.env["mail.message"].sudo()
+        for line_id, body in notes:
+            Message.create({
+                "model": "telecom.line",
+                "res_id": line_id,
+                "message_type": "notification",
+                "subtype_id": subtype.id,
+                "body": "<p>%s</p>" % html_escape(body),
+            })
+        return True

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import html_escape
 
 from .telecom_api_backend import SYSTEMS
@@ -30,6 +31,13 @@ class TelecomDeployment(models.Model):
         help="Requests done per system.")
     sync_error_count = fields.Integer(
         string="Sync Errors", compute="_compute_sync_states")
+    sync_error = fields.Boolean(
+        string="In Error", compute="_compute_sync_states",
+        search="_search_sync_error",
+        help="A SNAIC/CFAST request of this deployment is in error.")
+    sync_result = fields.Char(
+        string="Sent", compute="_compute_sync_result",
+        help="How many MAJ SNAIC and CFAST have both applied.")
 
     @api.multi
     def _compute_sync_states(self):
@@ -68,6 +76,48 @@ class TelecomDeployment(models.Model):
                         waiting[(deployment.id, system)]
             deployment.sync_summary = " · ".join(parts)
             deployment.sync_error_count = errors
+            deployment.sync_error = bool(errors)
+
+    @api.model
+    def _search_sync_error(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Search the deployments in error with = or !=."))
+        positive = (operator == "=") == bool(value)
+        return [("sync_request_ids.state", "=" if positive else "!=",
+                 "error")] if positive else [
+            ("id", "not in", self.sudo().search(
+                [("sync_request_ids.state", "=", "error")]).ids)]
+
+    @api.multi
+    def _compute_sync_result(self):
+        # The form's "2 MAJ sent": a MAJ is sent once every system applied
+        # it.
+        states = defaultdict(lambda: defaultdict(set))
+        if self.ids:
+            for group in self.env["telecom.sync.request"].sudo().read_group(
+                    [("deployment_id", "in", self.ids)],
+                    ["deployment_id", "update_id", "state"],
+                    ["deployment_id", "update_id", "state"], lazy=False):
+                states[group["deployment_id"][0]][
+                    group["update_id"][0]].add(group["state"])
+        for deployment in self:
+            by_update = states[deployment.id]
+            if not by_update:
+                deployment.sync_result = False
+                continue
+            sent = sum(1 for found in by_update.values() if found == {"done"})
+            errors = sum(1 for found in by_update.values() if "error" in found)
+            if errors:
+                deployment.sync_result = _(
+                    "%(sent)d of %(total)d MAJ sent, %(errors)d in error") % {
+                        "sent": sent, "total": len(by_update),
+                        "errors": errors}
+            elif sent == len(by_update):
+                deployment.sync_result = _("%d MAJ sent") % sent
+            else:
+                deployment.sync_result = _(
+                    "%(sent)d of %(total)d MAJ sent") % {
+                        "sent": sent, "total": len(by_update)}
 
     @api.multi
     def _telecom_create_updates(self):
@@ -131,6 +181,30 @@ class TelecomDeployment(models.Model):
             subtype="mail.mt_note")
         if failed:
             deployment._telecom_schedule_sync_activity(failed)
+        elif done:
+            deployment._telecom_close_sync_activity()
+
+    @api.multi
+    def _telecom_close_sync_activity(self):
+        """Mark the "SNAIC/CFAST error" activity of this deployment as done
+        (a message in the chatter, as Odoo's "Mark Done") once none of its
+        requests is in error any more: a retry or a later push succeeded.
+        Returns whether one was closed."""
+        self.ensure_one()
+        Request = self.env["telecom.sync.request"].sudo()
+        if Request.search_count([("deployment_id", "=", self.id),
+                                 ("state", "=", "error")]):
+            return False
+        activity_type = self.env.ref(
+            "telecom_snaic_cfast.mail_activity_type_sync_error")
+        activities = self.env["mail.activity"].sudo().search([
+            ("res_model", "=", self._name), ("res_id", "=", self.id),
+            ("activity_type_id", "=", activity_type.id)])
+        if not activities:
+            return False
+        activities.action_feedback(feedback=_(
+            "SNAIC and CFAST have applied the MAJ that were in error."))
+        return True
 
     @api.multi
     def _telecom_schedule_sync_activity(self, failed):

@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.addons.queue_job.job import job
 
 SYNC_STATES = [
     ("none", "Nothing to Push"),
@@ -28,6 +29,10 @@ def aggregate_state(states):
     if states - {"done"}:
         return "pending"
     return "applied"
+
+
+# MAJ noted in a line's chatter per job (a few seconds each).
+LOG_CHUNK = 500
 
 
 class TelecomLineUpdate(models.Model):
@@ -74,3 +79,31 @@ class TelecomLineUpdate(models.Model):
                if aggregate_state(states) in wanted]
         positive = operator in ("=", "in")
         return [("id", "in" if positive else "not in", ids)]
+
+    @api.multi
+    def _telecom_log_later(self):
+        """Queue the jobs that note these MAJ in their lines' chatter, a few
+        hundred MAJ each: a note costs some 15 ms (Odoo notifies the line's
+        followers), 17 s for a deployment of 1,000 lines, which stays off
+        the "done" click (1.1 s for 1,000 lines). Returns True."""
+        for start in range(0, len(self), LOG_CHUNK):
+            chunk = self[start:start + LOG_CHUNK]
+            # As the sync's jobs (telecom_sync_lane.py): never run inside
+            # the caller's transaction, no creation message nor follower.
+            chunk.sudo().with_context(
+                test_queue_job_no_delay=False, tracking_disable=True,
+                mail_create_nolog=True, mail_create_nosubscribe=True,
+            ).with_delay(
+                description=_("Note %d MAJ in their lines' chatter")
+                % len(chunk))._telecom_job_log_on_lines()
+        return True
+
+    # One job at a time in its channel (root.telecom_log:1, see
+    # scripts/lib.sh): the notes never take the workers of the push.
+    @job(default_channel="root.telecom_log")
+    @api.multi
+    def _telecom_job_log_on_lines(self):
+        """Job: note these MAJ in their lines' chatter. Returns what it did,
+        in words."""
+        self._telecom_log_on_lines()
+        return _("%d MAJ noted in their lines' chatter") % len(self)

@@ -46,6 +46,10 @@ COMMIT_AFTER = 1.0
 # The outcome of a request whose worker reached its deadline before sending.
 NOT_SENT = object()
 
+# The bus channel on which the push tells the web client which deployments
+# changed (controllers/bus.py adds it to the polls of internal users).
+BUS_CHANNEL = "telecom.sync"
+
 
 # One model, one file per concern (see telecom_sync_request.py).
 class TelecomSyncRequest(models.Model):
@@ -186,6 +190,7 @@ class TelecomSyncRequest(models.Model):
         claimed.invalidate_cache(
             ["state", "sent_at", "send_deadline", "claim_token", "job_uuid",
              "attempt_count"], ids)
+        claimed._telecom_notify_changed()
         self._telecom_commit()
         return claimed
 
@@ -352,6 +357,9 @@ class TelecomSyncRequest(models.Model):
         info = self._telecom_batch_info()
         line_logs = []
         uncommitted, since = 0, time.time()
+        # The deployments whose requests changed since the last commit: the
+        # web client is told at each commit (within COMMIT_AFTER seconds).
+        changed = set()
         for request, outcome in results:
             try:
                 # One savepoint per result: a bad write loses this one only.
@@ -371,10 +379,13 @@ class TelecomSyncRequest(models.Model):
                                   request.reference)
                 continue
             uncommitted += 1
+            changed.add(info[request.id]["deployment_id"])
             if uncommitted >= COMMIT_EVERY or \
                     time.time() - since >= COMMIT_AFTER:
+                self._telecom_notify_deployments(changed)
                 self._telecom_commit()
                 uncommitted, since = 0, time.time()
+                changed = set()
             counts[state] += 1
             if log:
                 line_logs.append((info[request.id]["line_id"], log))
@@ -382,6 +393,7 @@ class TelecomSyncRequest(models.Model):
                 done[info[request.id]["deployment_id"]].append(request)
             elif state == "error":
                 failed[info[request.id]["deployment_id"]].append(request)
+        self._telecom_notify_deployments(changed)
         self._telecom_commit()
         # The line messages tell what the committed states say.
         self.env["telecom.line"]._telecom_log_many(line_logs)
@@ -395,6 +407,35 @@ class TelecomSyncRequest(models.Model):
             self._telecom_post_summaries(gathered)
         self._telecom_commit()
         return counts
+
+    @api.multi
+    def _telecom_notify_changed(self):
+        """Tell the web client that these requests changed (see
+        ``_telecom_notify_deployments``)."""
+        if self:
+            self.env.cr.execute(
+                "SELECT DISTINCT deployment_id FROM telecom_sync_request "
+                "WHERE id IN %s AND deployment_id IS NOT NULL",
+                (tuple(self.ids),))
+            self._telecom_notify_deployments(
+                {row[0] for row in self.env.cr.fetchall()})
+        return True
+
+    @api.model
+    def _telecom_notify_deployments(self, deployment_ids, settled_ids=()):
+        """Tell the web client, over Odoo's bus, that the sync of these
+        deployments changed: the forms showing one reload it; for those of
+        ``settled_ids`` (nothing left to send), they also say what was sent.
+        Sent when the transaction commits; the message holds ids only, the
+        form reads the record with its user's rights."""
+        deployment_ids = sorted(i for i in deployment_ids if i)
+        if deployment_ids:
+            message = {"deployment_ids": deployment_ids}
+            if settled_ids:
+                message["settled_ids"] = sorted(settled_ids)
+            self.env["bus.bus"].sudo().sendone(
+                (self.env.cr.dbname, BUS_CHANNEL), message)
+        return True
 
     @api.model
     def _telecom_post_summaries(self, summaries):
@@ -410,6 +451,17 @@ class TelecomSyncRequest(models.Model):
                 lambda: Deployment.browse(deployment_id)._telecom_post_sync_summary(
                     done, failed),
                 "the sync summary of deployment %s" % deployment_id)
+        # The forms show the new message (and the activity closed or made),
+        # and say what was sent where nothing is left to send.
+        ids = [i for i in summaries if i]
+        settled = set(ids)
+        if ids:
+            self.env.cr.execute(
+                "SELECT DISTINCT deployment_id FROM telecom_sync_request "
+                "WHERE deployment_id IN %s AND state IN ('pending', 'sent')",
+                (tuple(ids),))
+            settled -= {row[0] for row in self.env.cr.fetchall()}
+        self._telecom_notify_deployments(ids, settled)
         self._telecom_commit()
 
     @api.multi
