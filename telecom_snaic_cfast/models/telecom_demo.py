@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.tools import html_escape
+from odoo.addons.telecom_parc.tools.lang import stored_lang
 
+from ..clients import PermanentError, RetryableError
 from .telecom_api_backend import SYSTEMS
 
 # The demo's retry after a maintenance answer: one hour, so that the request
@@ -38,9 +40,16 @@ class TelecomSyncRequest(models.Model):
           come back in an hour.
 
         MAJ made before this addon was installed get their requests first.
-        Requests already attempted are left as they are. Returns True."""
+        Requests already attempted are left as they are. The texts are
+        written in the language of the deployments' company (else of
+        their responsible), as a push writes them. Returns True."""
         deployments = self.env["telecom.deployment"].sudo().browse(
             deployment_ids)
+        lang = stored_lang(self.env, deployments[:1].company_id,
+                           deployments[:1].user_id or self.env.user)
+        if self.env.lang != lang:
+            return self.with_context(lang=lang)._telecom_demo_settle(
+                deployment_ids, outcomes)
         updates = deployments.mapped("update_ids").filtered(
             lambda update: not update.sync_request_ids)
         self._telecom_create_for_updates(updates)
@@ -71,15 +80,10 @@ class TelecomSyncRequest(models.Model):
                 line = request.line_id
                 vals.update({
                     "state": "error", "error_kind": "missing_id",
-                    "last_error": _(
-                        "The line %(line)s (%(number)s) is unknown to "
-                        "%(backend)s: check that it exists in %(system)s "
-                        "with this number, or correct the number of the "
-                        "line, then retry.") % {
-                            "line": line.name,
-                            "number": line.phone_number,
-                            "backend": backend.name,
-                            "system": label}})
+                    "last_error": self._telecom_error_text(
+                        PermanentError("unknown line", system=label,
+                                       status=404, code="telecom_missing_id"),
+                        label, line=line.name, backend=backend.name)})
                 request.write(vals)
                 failed.append(request)
                 line.message_post(
@@ -92,11 +96,12 @@ class TelecomSyncRequest(models.Model):
                     "state": "pending",
                     "next_attempt_at": fields.Datetime.to_string(
                         now + timedelta(seconds=DEMO_RETRY_AFTER)),
-                    "last_error": "%s had a temporary failure (HTTP 503: "
-                                  "maintenance) on the option %s; will be "
-                                  "retried after %d s." % (
-                                      label, request.reference,
-                                      DEMO_RETRY_AFTER)})
+                    "last_error": self._telecom_error_text(
+                        RetryableError("maintenance", system=label,
+                                       status=503,
+                                       retry_after=DEMO_RETRY_AFTER),
+                        label, line=request.line_id.name,
+                        backend=request.backend_id.name, final=False)})
                 request.write(vals)
         for deployment in deployments:
             self._telecom_demo_summary(

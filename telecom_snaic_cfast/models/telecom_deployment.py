@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.tools import html_escape
+from odoo.addons.telecom_parc.tools.lang import stored_lang
 
 from .telecom_api_backend import SYSTEMS
 from .telecom_line_update import SYNC_STATES, aggregate_state
@@ -101,8 +102,15 @@ class TelecomDeployment(models.Model):
     @api.multi
     def _telecom_post_sync_summary(self, done, failed):
         """Post in the chatter what a push run did for this deployment, and
-        give the responsible an activity for the requests in error."""
+        give the responsible an activity for the requests in error, in
+        the language of its company (else of its responsible)."""
         self.ensure_one()
+        lang = stored_lang(self.env, self.company_id,
+                           self.user_id or self.env.user)
+        if self.env.lang != lang:
+            self.with_context(lang=lang)._telecom_post_sync_summary(
+                done, failed)
+            return
         body = []
         for system, label in SYSTEMS:
             applied = [r for r in done if r.system == system]

@@ -5,3 +5,4 @@ from . import test_i18n
 from . import test_security
 from . import test_binding
 from . import test_migration
+from . import test_error_text
