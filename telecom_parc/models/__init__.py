@@ -3,3 +3,4 @@ from . import telecom_subscription
 from . import telecom_site
 from . import telecom_parc
 from . import telecom_line
+from . import telecom_demo
