@@ -5,3 +5,4 @@ from . import test_telecom_line_wizards
 from . import test_telecom_security
 from . import test_telecom_demo
 from . import test_telecom_i18n
+from . import test_telecom_lang
