@@ -111,6 +111,45 @@ def amount(text):
 
 
 # ----------------------------------------------------------------------
+# No English left for the French users: the texts stored during their
+# journey (origin, MAJ info, the push's summaries and errors) and the
+# interface's own words.
+# ----------------------------------------------------------------------
+ENGLISH_WORDS = [
+    r"\bFuture\b", "Telecom User", "Telecom Manager", "installation finished",
+    "Connected to", r"\btoken\b", r"Recharge DATA \d+ GB",
+    # the push's chatter and activities, as the demo made them in English
+    "Applied in", r"line\(s\) in error", r"error on \d+ line", "Check the user name",
+    "Call the customer",
+    # the clients' English error texts
+    "will be retried", "check the URL", "cannot be reached", "is unknown to",
+    "may have been applied", "refused the", "then press Retry", "Nobody needs to act",
+]
+ENGLISH_RE = re.compile("|".join("(?:%s)" % word for word in ENGLISH_WORDS))
+
+
+def no_english(browser, words, where):
+    """In French, the page shows none of ENGLISH_WORDS (one read of the
+    page's text)."""
+    if not words.lang.startswith("fr"):
+        return
+    text = browser.driver.find_element(By.TAG_NAME, "body").text
+    found = sorted({match.group(0) for match in ENGLISH_RE.finditer(text)})
+    assert not found, "English on the page %s: %s" % (where, found)
+
+
+def french_company(admin, run, request):
+    """The French users' company works in French while they run: the texts
+    stored for it are written in French (the company's language, see
+    telecom_parc/tools/lang.py); put back as it was afterwards."""
+    company = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
+    partner = admin.call("res.company", "read", [company], ["partner_id"])[0]["partner_id"][0]
+    before = admin.call("res.partner", "read", [partner], ["lang"])[0]["lang"]
+    admin.call("res.partner", "write", [partner], {"lang": run["lang"]})
+    request.addfinalizer(lambda: admin.call("res.partner", "write", [partner], {"lang": before}))
+
+
+# ----------------------------------------------------------------------
 # The browser
 # ----------------------------------------------------------------------
 class Browser(object):
@@ -329,6 +368,7 @@ def people(request, target, screenshots):
             pytest.skip("against a given server, the demo users run it once, in their language")
     elif run["lang"]:
         ensure_french_users(admin, run)
+        french_company(admin, run, request)
     run["lines"] = ensure_lines(admin, run["lines"])
     run["rpc"] = OdooRPC(target["url"], target["db"], run["ops"], run["ops"])
     run["words"] = Words(user_lang(run["rpc"]))
@@ -406,6 +446,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
         assert amount(row.find_elements(By.CSS_SELECTOR, "td.o_list_number")[-1].text) == \
             journey_lines[phone][2], row.text
     browser.shot("recharge_data_preview")
+    no_english(browser, words, "recharge_data_preview")
     browser.click(".modal-footer button[name=action_confirm]")
 
     # The deployment opens: its options, then its dates and Mark as Done.
@@ -422,6 +463,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     assert record["amount_one_off"] == expected_total
     assert amount(browser.text_of(".o_form_view [name=amount_one_off]")) == expected_total
     browser.shot("deployment_created")
+    no_english(browser, words, "deployment_created")
 
     browser.click(".o_form_button_edit")
     browser.set_input("date_installed", today)
@@ -441,6 +483,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
                    for s in ("snaic", "cfast"))
     browser.until(applied, "SNAIC/CFAST do not show Applied", timeout=60)
     browser.shot("deployment_done_applied")
+    no_english(browser, words, "deployment_done_applied")
     if target.get("sim"):
         # Each MAJ reached each simulated system once, under our reference.
         requests = ops.call("telecom.sync.request", "search_read",
@@ -458,6 +501,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     browser.one(".o_form_view [name=update_ids]")
     maj = browser.row(name, within=browser.field("update_ids"))
     browser.shot("line_with_its_maj")
+    no_english(browser, words, "line_with_its_maj")
     maj.click()
     browser.idle()
     detail = browser.modal()
@@ -465,6 +509,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     option = browser.row("Recharge DATA 1Go", within=detail)
     assert str(TOP_UP_GB) in option.text
     browser.shot("maj_detail")
+    no_english(browser, words, "maj_detail")
     browser.click(".modal-footer button", within=None)
     browser.until(lambda d: not browser.visible(".modal-dialog"), "the MAJ stays open")
 
@@ -477,6 +522,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
         row = browser.row(journey_lines[phone][1])
         assert "Recharge DATA 1Go" in row.text, row.text
     browser.shot("lines_one_off_options")
+    no_english(browser, words, "lines_one_off_options")
 
     # The accountant: the pivot of one-off amounts shows the new amount.
     browser.login(people["accountant"], people["accountant"])
@@ -488,6 +534,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
         amount(cell.text) for cell in browser.visible(".o_pivot td")],
         "the pivot does not show %s" % expected_total)
     browser.shot("accountant_pivot_deployment")
+    no_english(browser, words, "accountant_pivot_deployment")
 
     assert time.time() - started < 120
 
@@ -511,6 +558,7 @@ def test_refused_top_up_shows_the_error_and_creates_nothing(target, people, brow
     warning = browser.one(".o_dialog_warning")
     assert "0" in warning.text and len(warning.text) > 20, warning.text
     browser.shot("refused_0_gb")
+    no_english(browser, words, "refused_0_gb")
     assert deployment_count(ops) == before
 
 
