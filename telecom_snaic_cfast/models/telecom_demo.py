@@ -139,14 +139,17 @@ class TelecomSyncRequest(models.Model):
                 body.append(_("%(system)s error on %(count)d line(s):") % {
                     "system": label,
                     "count": len(errors)})
-                body.extend("%s: %s" % (r.line_id.name, r.last_error)
-                            for r in errors)
+                line_error = _("%(line)s: %(error)s")
+                body.extend(line_error % {
+                    "line": r.line_id.name, "error": r.last_error}
+                    for r in errors)
         if body:
             deployment.message_post(
                 body="<br/>".join(html_escape(part) for part in body),
                 subtype="mail.mt_note")
         if failed:
             user = failed[0].backend_id.user_id or deployment.user_id
+            sentence = _("%(system)s / %(line)s: %(error)s")
             self.env["mail.activity"].sudo().create({
                 "res_model_id": self.env["ir.model"]._get(
                     deployment._name).id,
@@ -155,8 +158,9 @@ class TelecomSyncRequest(models.Model):
                     "telecom_snaic_cfast.mail_activity_type_sync_error").id,
                 "summary": _("SNAIC/CFAST: %d line(s) in error") % len(
                     failed),
-                "note": "<br/>".join(html_escape("%s / %s: %s" % (
-                    dict(SYSTEMS)[r.system], r.line_id.name, r.last_error))
+                "note": "<br/>".join(html_escape(sentence % {
+                    "system": dict(SYSTEMS)[r.system],
+                    "line": r.line_id.name, "error": r.last_error})
                     for r in failed),
                 "user_id": user.id,
                 "date_deadline": fields.Date.context_today(self),

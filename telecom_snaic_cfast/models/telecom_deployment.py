@@ -129,8 +129,10 @@ class TelecomDeployment(models.Model):
                 body.append(_("%(system)s error on %(count)d line(s):") % {
                     "system": label,
                     "count": len(errors)})
-                body.extend("%s: %s" % (r.line_id.name, r.last_error)
-                            for r in errors[:SUMMARY_MAX_LINES])
+                line_error = _("%(line)s: %(error)s")
+                body.extend(line_error % {
+                    "line": r.line_id.name, "error": r.last_error}
+                    for r in errors[:SUMMARY_MAX_LINES])
         if not body:
             return
         deployment = self.sudo()
@@ -149,8 +151,11 @@ class TelecomDeployment(models.Model):
         activity_type = self.env.ref(
             "telecom_snaic_cfast.mail_activity_type_sync_error")
         Activity = self.env["mail.activity"].sudo()
-        sentences = [html_escape("%s / %s: %s" % (
-            dict(SYSTEMS)[r.system], r.line_id.name, r.last_error))
+        # Outside the comprehension: _() reads the language of its caller.
+        sentence = _("%(system)s / %(line)s: %(error)s")
+        sentences = [html_escape(sentence % {
+            "system": dict(SYSTEMS)[r.system], "line": r.line_id.name,
+            "error": r.last_error})
             for r in failed[:SUMMARY_MAX_LINES]]
         existing = Activity.search([
             ("res_model", "=", self._name), ("res_id", "=", self.id),

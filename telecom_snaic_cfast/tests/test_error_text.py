@@ -161,8 +161,11 @@ class TestStoredInTheCompanysLanguage(SyncCase):
         self.assertIn("MAJ appliquées dans CFAST", bodies)
         self.assertIn("Erreur SNAIC sur 1 ligne(s)", bodies)
         self.assertNotIn("Applied in", bodies)
+        self.assertIn("%s : SNAIC ne connaît pas" % line.name, bodies)
         self.assertEqual(deployment.activity_ids.summary,
                          "SNAIC/CFAST : 1 ligne(s) en erreur")
+        self.assertIn("SNAIC / %s : SNAIC ne connaît pas" % line.name,
+                      deployment.activity_ids.note)
         self.assertIn("Erreur SNAIC : SNAIC ne connaît pas",
                       "\n".join(line.message_ids.mapped("body")))
 
