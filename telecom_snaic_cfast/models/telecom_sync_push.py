@@ -481,10 +481,6 @@ class TelecomSyncRequest(models.Model):
         message for the line's chatter (an error) or None; (None, None) when
         another worker has taken the request over."""
         self.ensure_one()
-        if self.env.lang != info["lang"]:
-            # The texts stored are in the language of the company.
-            return self.with_context(lang=info["lang"])._telecom_save_result(
-                outcome, info, held=held)
         now = _now()
         if outcome is NOT_SENT:
             # Never sent (the deadline came first): back in the queue, the
@@ -504,6 +500,11 @@ class TelecomSyncRequest(models.Model):
                     "next_attempt_at": False}, held):
                 return None, None
             return "done", None
+        if self.env.lang != info["lang"]:
+            # The texts of an error are stored in the language of the
+            # company (else of the connection's responsible).
+            return self.with_context(lang=info["lang"])._telecom_save_result(
+                outcome, info, held=held)
         attempts = info["attempt_count"]
         # The clients' messages are technical, in English: for the log.
         _logger.info("%s: %s", self.reference, outcome)
