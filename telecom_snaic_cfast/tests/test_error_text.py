@@ -169,6 +169,15 @@ class TestStoredInTheCompanysLanguage(SyncCase):
         self.assertIn("Erreur SNAIC : SNAIC ne connaît pas",
                       "\n".join(line.message_ids.mapped("body")))
 
+    def test_read_back_failure_in_french(self):
+        request = self.requests_of(self.make_done(self.lines[1]), "snaic")
+        request._telecom_write_read_back_failure(retryable(503))
+        self.assertEqual(
+            request.last_error,
+            "Le résultat reste inconnu : la relecture a échoué. Elle sera "
+            "refaite. SNAIC a eu une panne temporaire (HTTP 503). Personne "
+            "n'a à intervenir : la demande est réessayée automatiquement.")
+
     def test_connection_test_in_french(self):
         backend = self.backends["snaic"]
         backend.action_test_connection()
