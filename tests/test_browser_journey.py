@@ -580,13 +580,21 @@ def test_demo_states_in_the_browser(target, browser, screenshots):
     browser.one(".o_statusbar_buttons button", words("Retry SNAIC/CFAST"))
     browser.one(".o_mail_activity, .o_thread_message, .o_activity", "0600000099")
     browser.shot("deployment_sync_error")
+    no_english(browser, words, "deployment_sync_error")
+    # The activities menu (ops has the demo's activities): "0 Late, 2 Future".
+    browser.click(".o_mail_navbar_item .fa-clock-o")
+    browser.one(".o_mail_navbar_dropdown .o_mail_channel_preview")
+    no_english(browser, words, "activities_menu")
+    browser.click(".o_mail_navbar_item .fa-clock-o")
 
     browser.open_action("telecom_snaic_cfast.telecom_sync_request_action")
     browser.row("0600000099")
     browser.shot("sync_requests_to_fix")
+    no_english(browser, words, "sync_requests_to_fix")
 
     browser.login("admin", "admin")
     backend_id = ops.call("telecom.api.backend", "search", [["system", "=", "snaic"]])[0]
     browser.open_record("telecom.api.backend", backend_id)
     browser.one(".o_statusbar_buttons button", words("Test Connection"))
     browser.shot("connection_snaic")
+    no_english(browser, words, "connection_snaic")
