@@ -44,8 +44,25 @@ if [ "${DEMO_RESET:-}" = 1 ] && db_exists "$ODOO_DB"; then
     rm -rf "$RUN/data/filestore/$ODOO_DB" "$hash_file"
 fi
 
+if [ -n "${DEMO_LANG:-}" ]; then
+    [[ "$DEMO_LANG" =~ ^[a-z]{2,3}(_[A-Z]{2})?(@[a-z]+)?$ ]] \
+        || die "DEMO_LANG=$DEMO_LANG is not a language code such as fr_FR"
+fi
+
 need_restart=0
 if ! db_exists "$ODOO_DB"; then
+    if [ -n "${DEMO_LANG:-}" ]; then
+        # The demo is made in the language it is shown in: the texts that
+        # its data stores (MAJ info, chatter, activities, errors) are
+        # written in the company's language, set before the addons and
+        # their demo data are installed.
+        ODOO_INSTALL_ARGS="--load-language=$DEMO_LANG" odoo_install "$ODOO_DB" base
+        psql -d "$ODOO_DB" -q -v lang="$DEMO_LANG" <<'SQL'
+UPDATE res_partner SET lang = :'lang'
+ WHERE id IN (SELECT partner_id FROM res_company
+              UNION SELECT partner_id FROM res_users WHERE login = 'admin');
+SQL
+    fi
     odoo_install "$ODOO_DB" "$modules"
     addons_hash > "$hash_file"; need_restart=1
 else
@@ -66,17 +83,19 @@ fi
 write_odoo_conf "$conf" "$ODOO_DB"
 
 # DEMO_LANG=fr_FR make demo: load that language (Odoo's and the addons'
-# i18n/fr.po) and make it the language of admin and the demo users. Done once:
-# later runs without DEMO_LANG keep it.
+# i18n/fr.po) and make it the language of the company, admin and the demo
+# users. Done once: later runs without DEMO_LANG keep it. A demo database
+# made in another language keeps the texts its demo data stored then:
+# DEMO_RESET=1 makes it again in DEMO_LANG.
 DEMO_USERS="admin,ops,accountant,manager"
 if [ -n "${DEMO_LANG:-}" ]; then
-    [[ "$DEMO_LANG" =~ ^[a-z]{2,3}(_[A-Z]{2})?(@[a-z]+)?$ ]] \
-        || die "DEMO_LANG=$DEMO_LANG is not a language code such as fr_FR"
     todo=$(psql -d "$ODOO_DB" -tA -v lang="$DEMO_LANG" -v users="$DEMO_USERS" <<'SQL'
 SELECT NOT EXISTS (SELECT 1 FROM res_lang WHERE code = :'lang' AND active)
     OR EXISTS (SELECT 1 FROM res_users u JOIN res_partner p ON p.id = u.partner_id
                 WHERE u.login = ANY (string_to_array(:'users', ','))
-                  AND p.lang IS DISTINCT FROM :'lang');
+                  AND p.lang IS DISTINCT FROM :'lang')
+    OR EXISTS (SELECT 1 FROM res_company c JOIN res_partner p ON p.id = c.partner_id
+                WHERE p.lang IS DISTINCT FROM :'lang');
 SQL
 )
     if [ "$todo" = t ]; then
@@ -91,7 +110,8 @@ SQL
         # The server is stopped: no cache of the users' context to refresh.
         psql -d "$ODOO_DB" -q -v lang="$DEMO_LANG" -v users="$DEMO_USERS" <<'SQL'
 UPDATE res_partner SET lang = :'lang'
- WHERE id IN (SELECT partner_id FROM res_users WHERE login = ANY (string_to_array(:'users', ',')))
+ WHERE id IN (SELECT partner_id FROM res_users WHERE login = ANY (string_to_array(:'users', ','))
+              UNION SELECT partner_id FROM res_company)
    AND EXISTS (SELECT 1 FROM res_lang WHERE code = :'lang' AND active);
 SQL
         [ "$(psql -d "$ODOO_DB" -tA -v lang="$DEMO_LANG" <<< "SELECT count(*) FROM res_lang WHERE code = :'lang' AND active;")" = 1 ] \

@@ -124,6 +124,45 @@ def read_xlsx_rows(content):
 
 
 # ----------------------------------------------------------------------
+# No English left for the French users: the texts stored during their
+# journey (origin, MAJ info, the push's summaries and errors) and the
+# interface's own words.
+# ----------------------------------------------------------------------
+ENGLISH_WORDS = [
+    r"\bFuture\b", "Telecom User", "Telecom Manager", "installation finished",
+    "Connected to", r"\btoken\b", r"Recharge DATA \d+ GB",
+    # the push's chatter and activities, as the demo made them in English
+    "Applied in", r"line\(s\) in error", r"error on \d+ line", "Check the user name",
+    "Call the customer",
+    # the clients' English error texts
+    "will be retried", "check the URL", "cannot be reached", "is unknown to",
+    "may have been applied", "refused the", "then press Retry", "Nobody needs to act",
+]
+ENGLISH_RE = re.compile("|".join("(?:%s)" % word for word in ENGLISH_WORDS))
+
+
+def no_english(browser, words, where):
+    """In French, the page shows none of ENGLISH_WORDS (one read of the
+    page's text)."""
+    if not words.lang.startswith("fr"):
+        return
+    text = browser.driver.find_element(By.TAG_NAME, "body").text
+    found = sorted({match.group(0) for match in ENGLISH_RE.finditer(text)})
+    assert not found, "English on the page %s: %s" % (where, found)
+
+
+def french_company(admin, run, request):
+    """The French users' company works in French while they run: the texts
+    stored for it are written in French (the company's language, see
+    telecom_parc/tools/lang.py); put back as it was afterwards."""
+    company = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
+    partner = admin.call("res.company", "read", [company], ["partner_id"])[0]["partner_id"][0]
+    before = admin.call("res.partner", "read", [partner], ["lang"])[0]["lang"]
+    admin.call("res.partner", "write", [partner], {"lang": run["lang"]})
+    request.addfinalizer(lambda: admin.call("res.partner", "write", [partner], {"lang": before}))
+
+
+# ----------------------------------------------------------------------
 # The browser
 # ----------------------------------------------------------------------
 class Browser(object):
@@ -363,6 +402,7 @@ def people(request, target, screenshots):
             pytest.skip("against a given server, the demo users run it once, in their language")
     elif run["lang"]:
         ensure_french_users(admin, run)
+        french_company(admin, run, request)
     run["lines"] = ensure_lines(admin, run["lines"])
     run["rpc"] = OdooRPC(target["url"], target["db"], run["ops"], run["ops"])
     run["words"] = Words(user_lang(run["rpc"]))
@@ -469,6 +509,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
         assert amount(row.find_elements(By.CSS_SELECTOR, "td.o_list_number")[-1].text) == \
             journey_lines[phone][2], row.text
     browser.shot("recharge_data_preview")
+    no_english(browser, words, "recharge_data_preview")
     browser.click(".modal-footer button[name=action_confirm]")
 
     # The deployment opens: its options, then Finish with its dates.
@@ -485,6 +526,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     assert record["amount_one_off"] == expected_total
     assert amount(browser.text_of(".o_form_view [name=amount_one_off]")) == expected_total
     browser.shot("deployment_created")
+    no_english(browser, words, "deployment_created")
 
     # Finish: one dialog with the two dates (today by default), and done;
     # the form stays in read mode.
@@ -549,6 +591,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
         assert lag < 3, lag
         target["sim"].faults("cfast")
     browser.shot("deployment_done_applied")
+    no_english(browser, words, "deployment_done_applied")
     if target.get("sim"):
         # Each MAJ reached each simulated system once, under our reference.
         requests = ops.call("telecom.sync.request", "search_read",
@@ -566,6 +609,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     browser.one(".o_form_view [name=update_ids]")
     maj = browser.row(name, within=browser.field("update_ids"))
     browser.shot("line_with_its_maj")
+    no_english(browser, words, "line_with_its_maj")
     maj.click()
     browser.idle()
     detail = browser.modal()
@@ -573,6 +617,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
     option = browser.row("Recharge DATA 1Go", within=detail)
     assert str(TOP_UP_GB) in option.text
     browser.shot("maj_detail")
+    no_english(browser, words, "maj_detail")
     browser.click(".modal-footer button", within=None)
     browser.until(lambda d: not browser.visible(".modal-dialog"), "the MAJ stays open")
 
@@ -585,6 +630,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
         row = browser.row(journey_lines[phone][1])
         assert "Recharge DATA 1Go" in row.text, row.text
     browser.shot("lines_one_off_options")
+    no_english(browser, words, "lines_one_off_options")
     # The line's form shows its number as the list does.
     national = "%s %s %s %s %s" % tuple(re.findall("..", "0" + phones[0][3:]))
     browser.row(journey_lines[phones[0]][1]).click()
@@ -611,6 +657,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
         amount(cell.text) for cell in browser.visible(".o_pivot td")],
         "the pivot does not show %s" % expected_total)
     browser.shot("accountant_pivot_deployment")
+    no_english(browser, words, "accountant_pivot_deployment")
 
     # The pivot's Download xls (xlwt on the server), then the spreadsheet of
     # the one-off options, with names, from Reporting > Export.
@@ -655,6 +702,7 @@ def test_refused_top_up_shows_the_error_and_creates_nothing(target, people, brow
     warning = browser.one(".o_dialog_warning")
     assert "0" in warning.text and len(warning.text) > 20, warning.text
     browser.shot("refused_0_gb")
+    no_english(browser, words, "refused_0_gb")
     # After the refusal the wizard still shows its preview.
     browser.click(".modal-footer button", "Ok")
     browser.until(lambda d: not browser.visible(".o_dialog_warning"), "the refusal stays open")
@@ -704,6 +752,12 @@ def test_demo_states_in_the_browser(target, browser, screenshots):
     browser.one(".o_statusbar_buttons button", words("Retry SNAIC/CFAST"))
     browser.one(".o_mail_activity, .o_thread_message, .o_activity", "0600000099")
     browser.shot("deployment_sync_error")
+    no_english(browser, words, "deployment_sync_error")
+    # The activities menu (ops has the demo's activities): "0 Late, 2 Future".
+    browser.click(".o_mail_navbar_item .fa-clock-o")
+    browser.one(".o_mail_navbar_dropdown .o_mail_channel_preview")
+    no_english(browser, words, "activities_menu")
+    browser.click(".o_mail_navbar_item .fa-clock-o")
 
     if target.get("sim"):
         # Retry: the request goes back in the queue, the form shows it
@@ -732,12 +786,14 @@ def test_demo_states_in_the_browser(target, browser, screenshots):
     browser.open_action("telecom_snaic_cfast.telecom_sync_request_action")
     browser.row("0600000099")
     browser.shot("sync_requests_to_fix")
+    no_english(browser, words, "sync_requests_to_fix")
 
     browser.login("admin", "admin")
     backend_id = ops.call("telecom.api.backend", "search", [["system", "=", "snaic"]])[0]
     browser.open_record("telecom.api.backend", backend_id)
     browser.one(".o_statusbar_buttons button", words("Test Connection"))
     browser.shot("connection_snaic")
+    no_english(browser, words, "connection_snaic")
 
 
 def test_manager_opens_the_telecom_crons(target, people, browser):

@@ -7,3 +7,4 @@ from . import test_telecom_security
 from . import test_telecom_cron
 from . import test_telecom_demo
 from . import test_telecom_i18n
+from . import test_telecom_lang

@@ -70,3 +70,20 @@ def check_pot_current(case, module, cr):
     case.assertEqual(
         _comparable_pot(stored), _comparable_pot(exported),
         "%s is out of date: run `bash scripts/gen_pot.sh`" % pot_path(module))
+
+
+def load_french(env, modules=("telecom_parc", "telecom_recharge",
+                              "telecom_snaic_cfast")):
+    """French active in the database (its date format ``%d/%m/%Y``) and
+    the addons' fr.po loaded, as ``--load-language=fr_FR`` does for them:
+    tests of the texts stored in French, in a transaction they roll back.
+    Returns the language code."""
+    from odoo.tools.translate import trans_load
+    env["res.lang"].load_lang("fr_FR")
+    for module in modules:
+        if env["ir.module.module"].search([("name", "=", module),
+                                           ("state", "=", "installed")]):
+            trans_load(env.cr, fr_po_path(module), "fr_FR", verbose=False,
+                       module_name=module)
+    env["ir.translation"].clear_caches()
+    return "fr_FR"

@@ -8,3 +8,4 @@ from . import telecom_line_update
 from . import telecom_line_update_option
 from . import telecom_line
 from . import telecom_one_off_report
+from . import telecom_demo

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.telecom_parc.tools.access import (check_company_reachable,
                                                    check_still_writable)
 from odoo.addons.telecom_parc.tools.bulk import bulk_insert
+from odoo.addons.telecom_parc.tools.lang import stored_lang
 from odoo.addons.telecom_parc.tools.vals import check_vals, drop_derived
 from odoo.tools.misc import format_date, formatLang
 
@@ -547,7 +548,17 @@ class TelecomDeployment(models.Model):
     # ------------------------------------------------------------------
     @api.multi
     def _telecom_update_info(self):
-        """Return the "MAJ info" text of the MAJ made by this deployment."""
+        """Return the "MAJ info" text of the MAJ made by this deployment,
+        in the language of its company (else of its responsible), with the
+        dates in that language's format: the MAJ keep it as written."""
+        self.ensure_one()
+        lang = stored_lang(self.env, self.company_id,
+                           self.user_id or self.env.user)
+        return self.with_context(lang=lang)._telecom_update_info_text()
+
+    @api.multi
+    def _telecom_update_info_text(self):
+        """The "MAJ info" text in the language of the context."""
         self.ensure_one()
         return _("%(deployment)s (%(category)s): installation finished on "
                  "%(date_installed)s, activated on %(date_activation)s.") % {

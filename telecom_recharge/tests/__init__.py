@@ -11,3 +11,4 @@ from . import test_i18n
 from . import test_concurrency
 from . import test_locks
 from . import test_screens
+from . import test_stored_lang

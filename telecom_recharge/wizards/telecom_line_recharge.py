@@ -6,6 +6,7 @@ from collections import OrderedDict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.addons.telecom_parc.tools.bulk import bulk_insert
+from odoo.addons.telecom_parc.tools.lang import stored_lang
 
 from ..models.product_template import format_gb
 from ..models.res_company import DEFAULT_RECHARGE_MAX_GB
@@ -484,9 +485,17 @@ class TelecomLineRecharge(models.TransientModel):
             "category": "voice_data",
             "company_id": self.company_id.id,
             "date_planned": fields.Date.context_today(self),
-            "origin": _("Recharge DATA %d GB") % self.data_gb,
+            "origin": self.with_context(lang=stored_lang(
+                self.env, self.company_id))._telecom_origin(),
             "line_ids": [(6, 0, [entry["line"].id for entry in entries])],
         }
+
+    @api.multi
+    def _telecom_origin(self):
+        """The origin of the deployments made, in the language of the
+        context (the deployment keeps it as written)."""
+        self.ensure_one()
+        return _("Recharge DATA %d GB") % self.data_gb
 
     @api.multi
     def _telecom_prepare_option_rows(self, deployment, entries):

@@ -7,7 +7,7 @@ from .base import (DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT_CONNECT, DEFAULT_TIMEOUT_R
                    BaseClient)
 from .cfast import CfastClient
 from .errors import (ApiError, ConfigurationError, PermanentError, RetryableError,
-                     UnknownOutcomeError)
+                     UnknownOutcomeError, error_family)
 from .snaic import SnaicClient
 
 CLIENTS = {
@@ -33,5 +33,5 @@ def make_client(system, base_url, token, timeout_connect=DEFAULT_TIMEOUT_CONNECT
 
 __all__ = [
     "ApiError", "BaseClient", "CLIENTS", "CfastClient", "ConfigurationError", "PermanentError",
-    "RetryableError", "SnaicClient", "UnknownOutcomeError", "make_client",
+    "RetryableError", "SnaicClient", "UnknownOutcomeError", "error_family", "make_client",
 ]

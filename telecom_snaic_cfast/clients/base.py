@@ -291,23 +291,31 @@ class BaseClient(object):
                 # a ConnectTimeout: the host did not accept the connection in time
                 reason = "no connection within %.2f s" % self.timeout[0]
             tail = "" if interactive else "; nothing was sent, %s will be retried" % operation
-            return RetryableError(
+            error = RetryableError(
                 "%s cannot be reached at %s (%s): check the URL and that the service is up%s."
                 % (system, where, reason, tail), system=system)
+            error.timed_out = reason.startswith("no connection")
+            return error
+        timed_out = False
         if isinstance(exc, (requests.exceptions.ReadTimeout,)) or \
                 _find(exc, (requests.exceptions.ReadTimeout,)) is not None or \
                 "read timed out" in str(exc).lower():
             what = "no answer within %.0f s" % self.timeout[1]
+            timed_out = True
         elif isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError)):
             what = "the connection was closed before a complete answer"
         else:
             what = "request failed (%s)" % type(exc).__name__
         if unsafe:
-            return UnknownOutcomeError(
+            error = UnknownOutcomeError(
                 "%s: %s for %s (%s); it may have been applied, it will be checked by reference "
                 "before any resend." % (system, what, operation, where), system=system)
-        tail = ": check the URL, the network and the timeouts" if interactive else "; will be retried"
-        return RetryableError("%s: %s for %s (%s)%s." % (system, what, operation, where, tail), system=system)
+        else:
+            tail = ": check the URL, the network and the timeouts" if interactive else "; will be retried"
+            error = RetryableError("%s: %s for %s (%s)%s." % (system, what, operation, where, tail),
+                                   system=system)
+        error.timed_out = timed_out
+        return error
 
     def _handle_response(self, operation, response, not_found_none, unsafe, interactive=False):
         """Classify an HTTP answer; return its JSON when it is a readable 2xx."""

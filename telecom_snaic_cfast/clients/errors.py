@@ -13,9 +13,26 @@ alone, so each class maps to one action:
   sending, dropped connection, unreadable 2xx). Read it back by our reference
   before any resend.
 
-Messages are plain words meant to be shown to users; they never contain the
-token (the clients build them, they never copy request headers).
+Messages are plain words for the logs and the developers, in English; they
+never contain the token (the clients build them, they never copy request
+headers). What users read is the sentence of the error's family
+(``error_family``), translated by the Odoo part.
 """
+
+# The families of errors: each one has its sentence for the users (what
+# happened, who acts and what they do) in ``telecom_sync_error.py``.
+NOT_FOUND = "not_found"
+UNAUTHORIZED = "unauthorized"
+VALIDATION = "validation"
+CONFLICT = "conflict"
+REFUSED = "refused"
+RATE_LIMIT = "rate_limit"
+SERVER_ERROR = "server_error"
+TIMEOUT = "timeout"
+UNREACHABLE = "unreachable"
+CONFIGURATION = "configuration"
+UNKNOWN_OUTCOME = "unknown_outcome"
+UNEXPECTED = "unexpected"
 
 
 class ApiError(Exception):
@@ -26,6 +43,9 @@ class ApiError(Exception):
     :param status: the HTTP status when the remote answered, else None
     :param code: the remote error code (``error.code`` of the body), if any
     """
+
+    # No answer in time (connect or read timeout), rather than no answer at all.
+    timed_out = False
 
     def __init__(self, message, system=None, status=None, code=None):
         super(ApiError, self).__init__(message)
@@ -75,3 +95,32 @@ class UnknownOutcomeError(ApiError):
     Never treat this as a failure nor as a success: read the option back by our
     reference (``get_option``) before sending it again.
     """
+
+
+def error_family(error):
+    """The family of ``error`` (an exception raised by a client, or any
+    other): one of the names above, from its class, HTTP status and code."""
+    status = getattr(error, "status", None)
+    if isinstance(error, UnknownOutcomeError):
+        return UNKNOWN_OUTCOME
+    if isinstance(error, ConfigurationError):
+        return UNAUTHORIZED if status in (401, 403) else CONFIGURATION
+    if isinstance(error, RetryableError):
+        if error.timed_out or status == 408:
+            return TIMEOUT
+        if status == 429:
+            return RATE_LIMIT
+        if status is None:
+            return UNREACHABLE
+        return SERVER_ERROR
+    if isinstance(error, PermanentError):
+        if status == 404 or error.code == "telecom_missing_id":
+            return NOT_FOUND
+        if status in (401, 403):
+            return UNAUTHORIZED
+        if status == 409:
+            return CONFLICT
+        if status in (400, 422):
+            return VALIDATION
+        return REFUSED
+    return UNEXPECTED

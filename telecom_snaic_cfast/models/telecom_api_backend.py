@@ -2,14 +2,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import re
+import time
 
 from odoo import SUPERUSER_ID, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.addons.telecom_parc.tools.access import (check_company_reachable,
                                                    check_still_writable)
+from odoo.addons.telecom_parc.tools.lang import stored_lang
 
 from ..clients import ApiError, make_client
+from ..clients.base import mask_url
+
+_logger = logging.getLogger(__name__)
 
 SYSTEMS = [("snaic", "SNAIC"), ("cfast", "CFAST")]
 SECRET_FIELDS = ("token",)
@@ -383,18 +388,39 @@ class TelecomApiBackend(models.Model):
         self.ensure_one()
         self.check_access_rights("write")
         self.check_access_rule("write")
+        # Written in the language of the company (else of the user).
+        backend = self.with_context(lang=stored_lang(
+            self.env, self.company_id))
+        system = self._telecom_system_label()
+        started = time.time()
         try:
             with make_client(**self._telecom_client_settings()) as client:
-                message = client.ping()
+                client.ping()
+            message = backend._telecom_connected_text(
+                (time.time() - started) * 1000.0)
             state = "ok"
         except ApiError as exc:
-            message, state = str(exc), "error"
+            _logger.info("%s: connection test: %s", self.name, exc)
+            message = backend.env["telecom.sync.request"]._telecom_error_text(
+                exc, system, backend=self.name)
+            state = "error"
         self.write({
             "connection_state": state,
             "connection_message": message,
             "connection_date": fields.Datetime.now(),
         })
         return True
+
+    @api.multi
+    def _telecom_connected_text(self, elapsed_ms):
+        """The result of a connection test that passed, in the language of
+        the context."""
+        self.ensure_one()
+        return _("Connected to %(system)s at %(url)s: the token is accepted "
+                 "(%(ms)d ms).") % {
+                     "system": self._telecom_system_label(),
+                     "url": mask_url(self.base_url or ""),
+                     "ms": round(elapsed_ms)}
 
     @api.multi
     def action_retry_errors(self):

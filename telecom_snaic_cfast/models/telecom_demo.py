@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.tools import html_escape
+from odoo.addons.telecom_parc.tools.lang import stored_lang
 
+from ..clients import PermanentError, RetryableError
 from .telecom_api_backend import SYSTEMS
 
 # The demo's retry after a maintenance answer: one hour, so that the request
@@ -38,9 +40,16 @@ class TelecomSyncRequest(models.Model):
           come back in an hour.
 
         MAJ made before this addon was installed get their requests first.
-        Requests already attempted are left as they are. Returns True."""
+        Requests already attempted are left as they are. The texts are
+        written in the language of the deployments' company (else of
+        their responsible), as a push writes them. Returns True."""
         deployments = self.env["telecom.deployment"].sudo().browse(
             deployment_ids)
+        lang = stored_lang(self.env, deployments[:1].company_id,
+                           deployments[:1].user_id or self.env.user)
+        if self.env.lang != lang:
+            return self.with_context(lang=lang)._telecom_demo_settle(
+                deployment_ids, outcomes)
         updates = deployments.mapped("update_ids").filtered(
             lambda update: not update.sync_request_ids)
         self._telecom_create_for_updates(updates)
@@ -71,15 +80,10 @@ class TelecomSyncRequest(models.Model):
                 line = request.line_id
                 vals.update({
                     "state": "error", "error_kind": "missing_id",
-                    "last_error": _(
-                        "The line %(line)s (%(number)s) is unknown to "
-                        "%(backend)s: check that it exists in %(system)s "
-                        "with this number, or correct the number of the "
-                        "line, then retry.") % {
-                            "line": line.name,
-                            "number": line.phone_number,
-                            "backend": backend.name,
-                            "system": label}})
+                    "last_error": self._telecom_error_text(
+                        PermanentError("unknown line", system=label,
+                                       status=404, code="telecom_missing_id"),
+                        label, line=line.name, backend=backend.name)})
                 request.write(vals)
                 failed.append(request)
                 line.message_post(
@@ -92,11 +96,12 @@ class TelecomSyncRequest(models.Model):
                     "state": "pending",
                     "next_attempt_at": fields.Datetime.to_string(
                         now + timedelta(seconds=DEMO_RETRY_AFTER)),
-                    "last_error": "%s had a temporary failure (HTTP 503: "
-                                  "maintenance) on the option %s; will be "
-                                  "retried after %d s." % (
-                                      label, request.reference,
-                                      DEMO_RETRY_AFTER)})
+                    "last_error": self._telecom_error_text(
+                        RetryableError("maintenance", system=label,
+                                       status=503,
+                                       retry_after=DEMO_RETRY_AFTER),
+                        label, line=request.line_id.name,
+                        backend=request.backend_id.name, final=False)})
                 request.write(vals)
         for deployment in deployments:
             self._telecom_demo_summary(
@@ -134,14 +139,17 @@ class TelecomSyncRequest(models.Model):
                 body.append(_("%(system)s error on %(count)d line(s):") % {
                     "system": label,
                     "count": len(errors)})
-                body.extend("%s: %s" % (r.line_id.name, r.last_error)
-                            for r in errors)
+                line_error = _("%(line)s: %(error)s")
+                body.extend(line_error % {
+                    "line": r.line_id.name, "error": r.last_error}
+                    for r in errors)
         if body:
             deployment.message_post(
                 body="<br/>".join(html_escape(part) for part in body),
                 subtype="mail.mt_note")
         if failed:
             user = failed[0].backend_id.user_id or deployment.user_id
+            sentence = _("%(system)s / %(line)s: %(error)s")
             self.env["mail.activity"].sudo().create({
                 "res_model_id": self.env["ir.model"]._get(
                     deployment._name).id,
@@ -150,8 +158,9 @@ class TelecomSyncRequest(models.Model):
                     "telecom_snaic_cfast.mail_activity_type_sync_error").id,
                 "summary": _("SNAIC/CFAST: %d line(s) in error") % len(
                     failed),
-                "note": "<br/>".join(html_escape("%s / %s: %s" % (
-                    dict(SYSTEMS)[r.system], r.line_id.name, r.last_error))
+                "note": "<br/>".join(html_escape(sentence % {
+                    "system": dict(SYSTEMS)[r.system],
+                    "line": r.line_id.name, "error": r.last_error})
                     for r in failed),
                 "user_id": user.id,
                 "date_deadline": fields.Date.context_today(self),

@@ -5,6 +5,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html_escape
+from odoo.addons.telecom_parc.tools.lang import stored_lang
 
 from .telecom_api_backend import SYSTEMS
 from .telecom_line_update import SYNC_STATES, aggregate_state
@@ -151,8 +152,15 @@ class TelecomDeployment(models.Model):
     @api.multi
     def _telecom_post_sync_summary(self, done, failed):
         """Post in the chatter what a push run did for this deployment, and
-        give the responsible an activity for the requests in error."""
+        give the responsible an activity for the requests in error, in
+        the language of its company (else of its responsible)."""
         self.ensure_one()
+        lang = stored_lang(self.env, self.company_id,
+                           self.user_id or self.env.user)
+        if self.env.lang != lang:
+            self.with_context(lang=lang)._telecom_post_sync_summary(
+                done, failed)
+            return
         body = []
         for system, label in SYSTEMS:
             applied = [r for r in done if r.system == system]
@@ -171,8 +179,10 @@ class TelecomDeployment(models.Model):
                 body.append(_("%(system)s error on %(count)d line(s):") % {
                     "system": label,
                     "count": len(errors)})
-                body.extend("%s: %s" % (r.line_id.name, r.last_error)
-                            for r in errors[:SUMMARY_MAX_LINES])
+                line_error = _("%(line)s: %(error)s")
+                body.extend(line_error % {
+                    "line": r.line_id.name, "error": r.last_error}
+                    for r in errors[:SUMMARY_MAX_LINES])
         if not body:
             return
         deployment = self.sudo()
@@ -215,8 +225,11 @@ class TelecomDeployment(models.Model):
         activity_type = self.env.ref(
             "telecom_snaic_cfast.mail_activity_type_sync_error")
         Activity = self.env["mail.activity"].sudo()
-        sentences = [html_escape("%s / %s: %s" % (
-            dict(SYSTEMS)[r.system], r.line_id.name, r.last_error))
+        # Outside the comprehension: _() reads the language of its caller.
+        sentence = _("%(system)s / %(line)s: %(error)s")
+        sentences = [html_escape(sentence % {
+            "system": dict(SYSTEMS)[r.system], "line": r.line_id.name,
+            "error": r.last_error})
             for r in failed[:SUMMARY_MAX_LINES]]
         existing = Activity.search([
             ("res_model", "=", self._name), ("res_id", "=", self.id),

@@ -23,8 +23,9 @@ from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.tools import float_repr, mute_logger
+from odoo.addons.telecom_parc.tools.lang import DEFAULT_LANG
 
-from ..clients import (ApiError, ConfigurationError, PermanentError,
+from ..clients import (ConfigurationError, PermanentError,
                        RetryableError, UnknownOutcomeError, make_client)
 from .telecom_api_backend import SYSTEMS
 from .telecom_sync_request import CLAIM_MARGIN, LANE_BUDGET, _now
@@ -495,22 +496,33 @@ class TelecomSyncRequest(models.Model):
     def _telecom_batch_info(self):
         """What saving the results of these requests needs, read once for
         the batch: {request id: {line_id, deployment_id, attempt_count,
-        throttle_count, max_attempts, retry_delay_max, system}}."""
+        throttle_count, max_attempts, retry_delay_max, system, line,
+        backend, lang}}: ``lang`` is the language of the texts stored (the
+        company's, else the connection's responsible's, see
+        ``telecom_parc/tools/lang.py``)."""
         if not self:
             return {}
         self.env.cr.execute("""
             SELECT r.id, r.line_id, r.deployment_id,
                    COALESCE(r.attempt_count, 0), COALESCE(r.throttle_count, 0),
-                   b.max_attempts, r.system, b.retry_delay_max
+                   b.max_attempts, r.system, b.retry_delay_max,
+                   l.name, b.name, COALESCE(cp.lang, up.lang)
               FROM telecom_sync_request r
               JOIN telecom_api_backend b ON b.id = r.backend_id
+              JOIN telecom_line l ON l.id = r.line_id
+              JOIN res_company c ON c.id = b.company_id
+              JOIN res_partner cp ON cp.id = c.partner_id
+              LEFT JOIN res_users u ON u.id = b.user_id
+              LEFT JOIN res_partner up ON up.id = u.partner_id
              WHERE r.id IN %s""", (tuple(self.ids),))
         labels = dict(SYSTEMS)
+        default_lang = self.env.lang or self.env.user.lang or DEFAULT_LANG
         return {row[0]: {
             "line_id": row[1], "deployment_id": row[2],
             "attempt_count": row[3], "throttle_count": row[4],
             "max_attempts": row[5], "system": labels[row[6]],
-            "retry_delay_max": row[7],
+            "retry_delay_max": row[7], "line": row[8], "backend": row[9],
+            "lang": row[10] or default_lang,
         } for row in self.env.cr.fetchall()}
 
     @api.multi
@@ -540,15 +552,32 @@ class TelecomSyncRequest(models.Model):
                     "next_attempt_at": False}, held):
                 return None, None
             return "done", None
-        message = str(outcome) if isinstance(outcome, ApiError) else _(
-            "Unexpected failure while sending (%s); the request will be "
-            "read back before any resend.") % type(outcome).__name__
-        vals = {"last_error": message}
+        if self.env.lang != info["lang"]:
+            # The texts of an error are stored in the language of the
+            # company (else of the connection's responsible).
+            return self.with_context(lang=info["lang"])._telecom_save_result(
+                outcome, info, held=held)
         attempts = info["attempt_count"]
+        # The clients' messages are technical, in English: for the log.
+        _logger.info("%s: %s", self.reference, outcome)
+        if isinstance(outcome, RetryableError) and outcome.status == 429 \
+                and outcome.retry_after is not None:
+            final = info["throttle_count"] + 1 > \
+                THROTTLES_PER_ATTEMPT * info["max_attempts"]
+        else:
+            final = attempts >= info["max_attempts"] or \
+                not isinstance(outcome, RetryableError)
+        message = self._telecom_error_text(
+            outcome, info["system"], line=info["line"],
+            backend=info["backend"], final=final)
+        vals = {"last_error": message}
         if isinstance(outcome, PermanentError) and \
                 outcome.code in DUPLICATE_CODES:
             # The system has our reference already: read it back.
-            vals["state"] = "unknown"
+            vals.update({"state": "unknown", "last_error": (
+                self._telecom_error_text(
+                    UnknownOutcomeError(str(outcome)), info["system"],
+                    line=info["line"], backend=info["backend"]))})
         elif isinstance(outcome, RetryableError):
             # The system's Retry-After is honoured up to the longest
             # back-off of the connection (a huge one would wait for ever).

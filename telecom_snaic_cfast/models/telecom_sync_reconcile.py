@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.addons.telecom_parc.tools.lang import stored_lang
 
 from ..clients import ApiError, make_client
 from .telecom_sync_request import _now
@@ -69,9 +70,7 @@ class TelecomSyncRequest(models.Model):
                                    "next_attempt_at": False})
                     counts["pending"] += 1
                 else:
-                    request.write({"last_error": _(
-                        "The outcome is still unknown: reading it back "
-                        "failed (%s). It will be read again.") % refs})
+                    request._telecom_write_read_back_failure(refs)
                     counts["unknown"] += 1
             for state, count in self._telecom_save_results(
                     results.items(), held).items():
@@ -79,6 +78,24 @@ class TelecomSyncRequest(models.Model):
             self._telecom_commit()
         return dict(counts)
 
+
+    @api.multi
+    def _telecom_write_read_back_failure(self, error):
+        """Say on this request, in the language of its company (else of
+        its connection's responsible), that reading it back failed with
+        ``error``."""
+        self.ensure_one()
+        backend = self.backend_id
+        lang = stored_lang(self.env, backend.company_id,
+                           backend.user_id or self.env.user)
+        if self.env.lang != lang:
+            return self.with_context(
+                lang=lang)._telecom_write_read_back_failure(error)
+        return self.write({"last_error": _(
+            "The outcome is still unknown: reading it back failed. It will "
+            "be read again. %s") % self._telecom_error_text(
+                error, backend._telecom_system_label(),
+                line=self.line_id.name, backend=backend.name, final=False)})
 
 def _read_back(backend, references):
     """For each list of references, the remote references found (None for

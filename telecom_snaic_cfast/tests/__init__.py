@@ -6,3 +6,4 @@ from . import test_security
 from . import test_binding
 from . import test_migration
 from . import test_live
+from . import test_error_text

@@ -228,7 +228,7 @@ class TestSyncFaults(SyncCase):
         request._telecom_push()
         self.assertEqual(request.state, "error")
         self.assertEqual(request.error_kind, "configuration")
-        self.assertIn("check the credentials", request.last_error)
+        self.assertIn("enter a valid API token", request.last_error)
         texts = [request.last_error] + \
             deployment.message_ids.mapped("body") + \
             request.line_id.message_ids.mapped("body") + \
@@ -400,7 +400,7 @@ class TestSyncUsers(SyncCase):
         activity = self.env["mail.activity"].search([
             ("res_model", "=", "telecom.deployment"),
             ("res_id", "=", deployment.id)])
-        self.assertEqual(activity.note.count(request.line_id.name), 1)
+        self.assertEqual(activity.note.count("refused the data sent"), 1)
 
     def test_token_is_for_administrators_only(self):
         manager = self.env.ref("telecom_parc.demo_user_manager")
@@ -448,7 +448,7 @@ class TestSyncUsers(SyncCase):
         backend.write({"token": "bad-token-0a0a"})
         backend.action_test_connection()
         self.assertEqual(backend.connection_state, "error")
-        self.assertIn("check the credentials", backend.connection_message)
+        self.assertIn("enter a valid API token", backend.connection_message)
         self.assertNotIn("bad-token-0a0a", backend.connection_message)
         backend.write({"base_url": "http://127.0.0.1:9"})
         backend.action_test_connection()
