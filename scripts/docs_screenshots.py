@@ -20,6 +20,7 @@ GUIDE = {
     "two_lines_selected": "lines",
     "recharge_data_preview": "recharge_data",
     "refused_0_gb": "refused",
+    "deployment_finish": "finish",
     "deployment_done_applied": "deployment_done",
     "maj_detail": "maj",
     "deployment_sync_error": "sync_error",
