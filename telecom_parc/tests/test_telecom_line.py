@@ -181,3 +181,26 @@ class TestTelecomLine(TelecomParcCase):
         self.assertEqual(self.sub_100.line_count, 1)
         with self.assertRaises(ValidationError):
             self.sub_20.data_allowance_gb = -1
+
+    def test_notes_logged_and_their_followers_told(self):
+        """The lines' notes (the MAJ, the push's failures) carry the line's
+        name, and a user who follows the line's notes is still told of them
+        (only the chat message formatted for nobody is skipped)."""
+        note = self.env.ref("mail.mt_note")
+        self.line.message_subscribe(
+            partner_ids=self.user_manager.partner_id.ids,
+            subtype_ids=note.ids)
+        other = self._create_line("0611223366")
+        self.env["telecom.line"]._telecom_log_many([
+            (self.line.id, "first <note>"), (other.id, "second note")])
+        first = self.env["mail.message"].search([
+            ("model", "=", "telecom.line"), ("res_id", "=", self.line.id),
+            ("subtype_id", "=", note.id)], limit=1)
+        self.assertEqual(first.body, "<p>first &lt;note&gt;</p>")
+        self.assertEqual(first.record_name, self.line.display_name)
+        self.assertIn(self.user_manager.partner_id, first.needaction_partner_ids)
+        second = self.env["mail.message"].search([
+            ("model", "=", "telecom.line"), ("res_id", "=", other.id),
+            ("subtype_id", "=", note.id)], limit=1)
+        self.assertEqual(second.record_name, other.display_name)
+        self.assertFalse(second.needaction_partner_ids)

@@ -2,9 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html_escape
 from odoo.tools.misc import formatLang
 from odoo.addons.telecom_parc.models.telecom_parc import SERVICE_TYPES
+from odoo.addons.telecom_parc.tools.lang import stored_lang
 
 from .telecom_deployment import CATEGORIES, COMMITMENTS
 
@@ -162,14 +162,26 @@ class TelecomLineUpdate(models.Model):
     @api.multi
     def _telecom_log_on_lines(self):
         """Note each of these MAJ in its line's chatter: its deployment and
-        its one-off options, or that it has none. Internal notes made
-        through the ORM, without ``message_post``'s subscriptions and
-        e-mails. Returns True."""
-        subtype = self.env.ref("mail.mt_note")
-        # Every body first: each note made invalidates the cache, and reading
-        # the MAJ between two notes read them all again (quadratic).
+        its one-off options, or that it has none; in the language of the
+        MAJ's company (see telecom_parc's ``tools/lang.py``). Internal
+        notes made through the ORM, without ``message_post``'s
+        subscriptions and e-mails. Returns True."""
         notes = []
-        for update in self.sudo():
+        updates = self.sudo()
+        for company in updates.mapped("company_id"):
+            notes += updates.filtered(
+                lambda update, company=company: update.company_id == company
+            ).with_context(lang=stored_lang(self.env, company))._telecom_notes()
+        return self.env["telecom.line"]._telecom_log_many(notes)
+
+    @api.multi
+    def _telecom_notes(self):
+        """The note of each of these MAJ for its line, in the language of
+        the context: [(line id, text)]. Every text first: each note made
+        invalidates the cache, and reading the MAJ between two notes read
+        them all again (quadratic)."""
+        notes = []
+        for update in self:
             if update.option_ids:
                 options = ", ".join(
                     "%s × %s (%s)" % (
@@ -186,13 +198,4 @@ class TelecomLineUpdate(models.Model):
                     "update": update.name,
                     "deployment": update.deployment_id.name,
                     "options": options}))
-        Message = self.env["mail.message"].sudo()
-        for line_id, body in notes:
-            Message.create({
-                "model": "telecom.line",
-                "res_id": line_id,
-                "message_type": "notification",
-                "subtype_id": subtype.id,
-                "body": "<p>%s</p>" % html_escape(body),
-            })
-        return True
+        return notes

@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html_escape
 
 from .telecom_sync_request import STATES
 
@@ -63,22 +62,3 @@ class TelecomLine(models.Model):
         ids = list({row[0] for row in self.env.cr.fetchall()})
         positive = (operator == "=") == bool(value)
         return [("id", "in" if positive else "not in", ids)]
-
-    @api.model
-    def _telecom_log_many(self, messages):
-        """Log ``messages`` ([(line id, plain text)]) in the lines' chatter
-        as notes that notify nobody. The push writes them for failures only
-        (what was applied is on the deployment and each line's SNAIC/CFAST
-        tab): through the ORM, without ``message_post``'s notifications
-        (about 13 ms each)."""
-        subtype = self.env.ref("mail.mt_note")
-        Message = self.env["mail.message"].sudo()
-        for line_id, body in messages:
-            Message.create({
-                "model": self._name,
-                "res_id": line_id,
-                "message_type": "notification",
-                "subtype_id": subtype.id,
-                "body": "<p>%s</p>" % html_escape(body or ""),
-            })
-        return True
