@@ -478,6 +478,13 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
         national = "%s %s %s %s %s" % tuple(re.findall("..", "0" + phone[3:]))
         row = browser.row(journey_lines[phone][1])
         assert national in row.text and phone not in row.text, row.text
+        # ... on one line, not cut over three in the narrow list.
+        cell = [td for td in row.find_elements(By.CSS_SELECTOR, "td")
+                if td.text.strip() == national][0]
+        text_lines = browser.driver.execute_script(
+            "var range = document.createRange(); range.selectNodeContents(arguments[0]);"
+            " return range.getClientRects().length;", cell)
+        assert text_lines == 1, "%s shown on %s lines" % (national, text_lines)
     for name in names:
         browser.click(".o_list_record_selector .o_checkbox", within=browser.row(name))
     browser.shot("two_lines_selected")

@@ -124,6 +124,8 @@ class TestRechargeWizard(TelecomRechargeCase):
                                            "1,5")
         self.assertIn("warning", result)
         self.assertIn("not a whole number", result["warning"]["message"])
+        # The value as typed, not "1.5".
+        self.assertIn("value 1,5 GB", result["warning"]["message"])
         self.assertIn("whole number", wizard.problems)
         self.assertEqual(wizard.data_gb, 2)
         self.assertIsInstance(wizard.data_gb, int)

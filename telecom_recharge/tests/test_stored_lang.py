@@ -3,6 +3,8 @@
 """The texts the deployments store (MAJ info, origin) are written in the
 language of the company they are for, else of the user, with dates in that
 language's format: whoever reads them later, in whatever language."""
+from odoo.exceptions import UserError
+
 from odoo.addons.telecom_parc.tests.common_i18n import load_french
 from odoo.addons.telecom_parc.tools.lang import stored_lang
 
@@ -75,3 +77,13 @@ class TestStoredLang(TelecomRechargeCase):
         self.env["telecom.deployment"]._telecom_demo_origin(
             deployment.ids, 4)
         self.assertEqual(deployment.origin, "Recharge DATA 4 Go")
+
+    def test_refused_fraction_in_the_users_decimals(self):
+        """An RPC client's 1.5 GB is refused with "1,5 Go" for a French
+        user (the decimal point of the language), as typed otherwise."""
+        Wizard = self.env["telecom.line.recharge"].with_context(
+            lang="fr_FR", active_model="telecom.line",
+            active_ids=self.line_20.ids)
+        with self.assertRaises(UserError) as error:
+            Wizard.create({"data_gb": 1.5})
+        self.assertIn("1,5 Go", str(error.exception))

@@ -221,7 +221,7 @@ class TelecomLineRecharge(models.TransientModel):
                 "The top-up value %(value)s GB is not a whole number. Enter "
                 "a whole number of GB from 1 to %(maximum)d (e.g. "
                 "%(example)d).") % {
-                    "value": format_gb(number),
+                    "value": self._telecom_shown_gb(value, number),
                     "maximum": maximum,
                     "example": max(1, int(number))}
         if number < 1:
@@ -240,6 +240,15 @@ class TelecomLineRecharge(models.TransientModel):
                     "value": number,
                     "maximum": maximum}
         return None
+
+    @api.model
+    def _telecom_shown_gb(self, value, number):
+        """The refused value as the user typed it ("1,5"), else the number
+        with the decimal point of the user's language."""
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
+        return format_gb(number).replace(".", lang.decimal_point or ".")
 
     @api.model
     def _telecom_line_label(self, line):

@@ -71,6 +71,21 @@ odoo.define("telecom_parc.telecom_list_renderer", function (require) {
 
     ListRenderer.include({
         /**
+         * A column whose field has class="o_telecom_nowrap" keeps its
+         * value on one line: a number "07 00 00 00 90" cut over three
+         * lines in a narrow list is hard to read.
+         *
+         * @override
+         */
+        _renderBodyCell: function (record, node) {
+            var $td = this._super.apply(this, arguments);
+            if (/\bo_telecom_nowrap\b/.test(node.attrs.class || "")) {
+                $td.addClass("o_telecom_nowrap").css("white-space", "nowrap");
+            }
+            return $td;
+        },
+
+        /**
          * The totals of monetary columns (sum="...") with their currency
          * ("3,00 €"), which Odoo 11 leaves out.
          *
