@@ -515,7 +515,10 @@ class TelecomSyncRequest(models.Model):
               LEFT JOIN res_users u ON u.id = b.user_id
               LEFT JOIN res_partner up ON up.id = u.partner_id
              WHERE r.id IN %s""", (tuple(self.ids),))
+        rows = self.env.cr.fetchall()
         labels = dict(SYSTEMS)
+        # After the fetch: without a language in the context (a cron, a
+        # worker), reading the user's runs a query on the same cursor.
         default_lang = self.env.lang or self.env.user.lang or DEFAULT_LANG
         return {row[0]: {
             "line_id": row[1], "deployment_id": row[2],
@@ -523,7 +526,7 @@ class TelecomSyncRequest(models.Model):
             "max_attempts": row[5], "system": labels[row[6]],
             "retry_delay_max": row[7], "line": row[8], "backend": row[9],
             "lang": row[10] or default_lang,
-        } for row in self.env.cr.fetchall()}
+        } for row in rows}
 
     @api.multi
     def _telecom_save_result(self, outcome, info, held=None):

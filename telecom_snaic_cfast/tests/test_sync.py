@@ -63,6 +63,18 @@ class TestSyncFlow(SyncCase):
         self.assertEqual(requests_._telecom_push(), {})
         self.assertEqual(len(self.sim.applied("snaic")), 4)
 
+    def test_pushed_by_a_process_without_language(self):
+        """A cron or a worker has no language in its context: reading the
+        user's then (a query) must not lose the batch's results, which
+        stayed "sent" for ever (found by the race scenarios)."""
+        deployment = self.make_done(self.lines[:1], data_gb=2)
+        requests_ = self.requests_of(deployment).with_context({})
+        requests_.invalidate_cache()
+        self.assertFalse(requests_.env.lang)
+        info = requests_._telecom_batch_info()
+        self.assertEqual(sorted(info), sorted(requests_.ids))
+        self.assertEqual(requests_._telecom_push(), {"done": 2})
+
     def test_missing_ids_are_fetched_and_stored(self):
         line = self.lines[0]
         self.assertFalse(self.external_id(line, "snaic"))
