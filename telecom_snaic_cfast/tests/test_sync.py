@@ -68,7 +68,7 @@ class TestSyncFlow(SyncCase):
         user's then (a query) must not lose the batch's results, which
         stayed "sent" for ever (found by the race scenarios)."""
         deployment = self.make_done(self.lines[:1], data_gb=2)
-        requests_ = self.requests_of(deployment).with_context({})
+        requests_ = self.requests_of(deployment).with_context(lang=None)
         requests_.invalidate_cache()
         self.assertFalse(requests_.env.lang)
         info = requests_._telecom_batch_info()
