@@ -3,6 +3,7 @@ from . import telecom_binding
 from . import telecom_api_backend
 from . import telecom_sync_request
 from . import telecom_sync_error
+from . import telecom_sync_cancel
 from . import telecom_sync_push
 from . import telecom_sync_reconcile
 from . import telecom_sync_lookup

@@ -68,9 +68,11 @@ class TelecomDeployment(models.Model):
                 total = sum(by_state.values())
                 errors += by_state.get("error", 0)
                 if total:
+                    # Withdrawn, or nothing to cancel: settled too.
                     parts.append(_("%(system)s %(done)d/%(total)d") % {
                         "system": labels[system],
-                        "done": by_state.get("done", 0),
+                        "done": sum(by_state.get(state, 0) for state in (
+                            "done", "withdrawn", "void")),
                         "total": total})
                 if waiting[(deployment.id, system)]:
                     parts[-1] += _(" (%d waiting for a connection)") % \
@@ -106,8 +108,11 @@ class TelecomDeployment(models.Model):
             if not by_update:
                 deployment.sync_result = False
                 continue
-            sent = sum(1 for found in by_update.values() if found == {"done"})
+            sent = sum(1 for found in by_update.values() if "done" in found
+                       and not found - {"done", "withdrawn", "void"})
             errors = sum(1 for found in by_update.values() if "error" in found)
+            nothing = sum(1 for found in by_update.values()
+                          if not found - {"withdrawn", "void"})
             if errors:
                 deployment.sync_result = _(
                     "%(sent)d of %(total)d MAJ sent, %(errors)d in error") % {
@@ -115,6 +120,11 @@ class TelecomDeployment(models.Model):
                         "errors": errors}
             elif sent == len(by_update):
                 deployment.sync_result = _("%d MAJ sent") % sent
+            elif sent + nothing == len(by_update):
+                # Withdrawn by a reversal, or nothing to cancel.
+                deployment.sync_result = _(
+                    "%(sent)d MAJ sent, %(nothing)d with nothing to "
+                    "send") % {"sent": sent, "nothing": nothing}
             else:
                 deployment.sync_result = _(
                     "%(sent)d of %(total)d MAJ sent") % {
@@ -169,8 +179,12 @@ class TelecomDeployment(models.Model):
                 items = ", ".join("%s → %s" % (r.line_id.name, r.remote_ref)
                                   for r in applied[:SUMMARY_MAX_LINES])
                 more = len(applied) - SUMMARY_MAX_LINES
-                body.append(_("Applied in %(system)s: %(count)d line(s): "
-                              "%(lines)s%(more)s") % {
+                sentence = _("Applied in %(system)s: %(count)d line(s): "
+                             "%(lines)s%(more)s")
+                if self.reversed_deployment_id:
+                    sentence = _("Cancelled in %(system)s: %(count)d "
+                                 "line(s): %(lines)s%(more)s")
+                body.append(sentence % {
                     "system": label,
                     "count": len(applied),
                     "lines": items,
@@ -195,11 +209,12 @@ class TelecomDeployment(models.Model):
             deployment._telecom_close_sync_activity()
 
     @api.multi
-    def _telecom_close_sync_activity(self):
+    def _telecom_close_sync_activity(self, feedback=None):
         """Mark the "SNAIC/CFAST error" activity of this deployment as done
         (a message in the chatter, as Odoo's "Mark Done") once none of its
-        requests is in error any more: a retry or a later push succeeded.
-        Returns whether one was closed."""
+        requests is in error any more: a retry or a later push succeeded
+        (or a reversal withdrew them: its ``feedback``). Returns whether
+        one was closed."""
         self.ensure_one()
         Request = self.env["telecom.sync.request"].sudo()
         if Request.search_count([("deployment_id", "=", self.id),
@@ -212,7 +227,7 @@ class TelecomDeployment(models.Model):
             ("activity_type_id", "=", activity_type.id)])
         if not activities:
             return False
-        activities.action_feedback(feedback=_(
+        activities.action_feedback(feedback=feedback or _(
             "SNAIC and CFAST have applied the MAJ that were in error."))
         return True
 

@@ -12,13 +12,16 @@ SYNC_STATES = [
     ("unknown", "Unknown Outcome"),
     ("error", "Error"),
     ("applied", "Applied"),
+    ("nothing", "Nothing Sent"),
 ]
 
 
 def aggregate_state(states):
     """The state of a set of sync requests, worst first: any error, then
-    any unknown outcome, then anything not done yet; applied when all are
-    done; "none" without request."""
+    any unknown outcome, then anything not settled yet; applied when all
+    are settled and one was applied (or cancelled, for a reversal);
+    "nothing" when all were withdrawn or had nothing to cancel; "none"
+    without request."""
     states = set(states)
     if not states:
         return "none"
@@ -26,9 +29,9 @@ def aggregate_state(states):
         return "error"
     if "unknown" in states:
         return "unknown"
-    if states - {"done"}:
+    if states - {"done", "withdrawn", "void"}:
         return "pending"
-    return "applied"
+    return "applied" if "done" in states else "nothing"
 
 
 # MAJ noted in a line's chatter per job (a few seconds each).

@@ -24,13 +24,14 @@ class TelecomSyncRequest(models.Model):
 
     @api.model
     def _telecom_error_text(self, error, system, line=None, backend=None,
-                            final=True):
+                            final=True, operation="apply"):
         """The sentence users read for ``error`` (an exception) met with
         ``system`` (its label, e.g. "CFAST") on ``line`` (its name) through
         the connection ``backend`` (its name), in the language of the
         context: what happened, who acts and what they do. ``final``: no
         automatic retry is left (the request is in error, or a person
-        waits for the answer)."""
+        waits for the answer). ``operation``: "cancel" for the
+        cancellation of a reversal."""
         family = errors.error_family(error)
         status = getattr(error, "status", None)
         code = getattr(error, "code", None)
@@ -44,6 +45,14 @@ class TelecomSyncRequest(models.Model):
             "code": ", %s" % code if code else "",
             "error": type(error).__name__,
         }
+        if operation == "cancel" and family == errors.NOT_FOUND and line:
+            # The option to cancel is gone from the system.
+            return "%s %s" % (_(
+                "%(system)s no longer holds the option applied to the line "
+                "%(line)s: it cannot cancel it.") % values, _(
+                "Operator: ask the %(system)s support whether the top-up "
+                "was removed there; if it was, nothing is left to do.") %
+                values)
         return "%s %s" % (self._telecom_error_fact(family, line) % values,
                           self._telecom_error_action(family, final) % values)
 

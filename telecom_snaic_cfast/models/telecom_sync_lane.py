@@ -303,7 +303,9 @@ class TelecomApiBackend(models.Model):
     def _telecom_summary(self, counts):
         """The counts of a lane in words, for the job's result."""
         labels = {"done": _("applied"), "error": _("in error"),
-                  "pending": _("to retry"), "unknown": _("outcome unknown")}
+                  "pending": _("to retry"), "unknown": _("outcome unknown"),
+                  "waiting": _("waiting for the top-up they cancel"),
+                  "void": _("nothing to cancel")}
         return ", ".join(
             "%s: %d" % (labels.get(state, state), count)
             for state, count in sorted(counts.items()) if count) or _(

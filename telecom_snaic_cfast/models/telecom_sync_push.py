@@ -25,16 +25,20 @@ from odoo import _, api, fields, models
 from odoo.tools import float_repr, mute_logger
 from odoo.addons.telecom_parc.tools.lang import DEFAULT_LANG
 
-from ..clients import (ConfigurationError, PermanentError,
+from ..clients import (ALREADY_CANCELLED, ConfigurationError, PermanentError,
                        RetryableError, UnknownOutcomeError, make_client)
 from .telecom_api_backend import SYSTEMS
+from .telecom_sync_cancel import WAIT, Settled
 from .telecom_sync_request import CLAIM_MARGIN, LANE_BUDGET, _now
 
 _logger = logging.getLogger(__name__)
 
 # The remote already holds an option with our reference: never an error,
 # the read-back settles it.
-DUPLICATE_CODES = ("duplicate_reference", "DUPLICATE_EXTERNAL_REFERENCE")
+# A second cancellation of an option (already_cancelled) is settled the same
+# way.
+DUPLICATE_CODES = ("duplicate_reference", "DUPLICATE_EXTERNAL_REFERENCE",
+                   ALREADY_CANCELLED)
 # A 429 is a wait, not a failed attempt; but after this many waits per allowed
 # attempt, a system that never stops refusing shows an error.
 THROTTLES_PER_ATTEMPT = 3
@@ -252,7 +256,15 @@ class TelecomSyncRequest(models.Model):
         try:
             missing = self._telecom_fetch_missing_ids(backend, client)
             todo = self.filtered(lambda r: r not in missing)
-            payloads = todo._telecom_apply_payloads(backend)
+            # The cancellations of a reversal: sent only where the original
+            # was applied (see telecom_sync_cancel.py).
+            cancels = todo.filtered(lambda r: r.operation == "cancel")
+            decisions = cancels._telecom_cancel_decisions()
+            settled = [(request, decisions[request.id]) for request in cancels
+                       if decisions[request.id] != "send"]
+            todo -= cancels.filtered(lambda r: decisions[r.id] != "send")
+            payloads = (todo - cancels)._telecom_apply_payloads(backend)
+            payloads.update((todo & cancels)._telecom_cancel_payloads(backend))
             # No call starts once it could still be on the way at the
             # deadline.
             cutoff = time.time() + max(0.0, (
@@ -261,10 +273,13 @@ class TelecomSyncRequest(models.Model):
             # A job also stops starting calls when its time is up.
             cutoff = min(cutoff, self.env.context.get(
                 "telecom_sync_stop_at") or cutoff)
-            outcomes = ((request, _apply(client, payloads[request], cutoff))
-                        for request in todo)
+            outcomes = ((request, _apply(
+                client.cancel_option if request.operation == "cancel"
+                else client.apply_option, payloads[request], cutoff))
+                for request in todo)
             return self._telecom_save_results(
-                itertools.chain(missing.items(), outcomes), held, summaries)
+                itertools.chain(settled, missing.items(), outcomes), held,
+                summaries)
         finally:
             client.close()
 
@@ -357,6 +372,7 @@ class TelecomSyncRequest(models.Model):
         done, failed = defaultdict(list), defaultdict(list)
         info = self._telecom_batch_info()
         line_logs = []
+        finished = []
         uncommitted, since = 0, time.time()
         # The deployments whose requests changed since the last commit: the
         # web client is told at each commit (within COMMIT_AFTER seconds).
@@ -394,6 +410,10 @@ class TelecomSyncRequest(models.Model):
                 done[info[request.id]["deployment_id"]].append(request)
             elif state == "error":
                 failed[info[request.id]["deployment_id"]].append(request)
+            if state in ("done", "error"):
+                finished.append(request.id)
+        # The cancellations waiting for these requests can now go.
+        self._telecom_wake_cancels(finished)
         self._telecom_notify_deployments(changed)
         self._telecom_commit()
         # The line messages tell what the committed states say.
@@ -459,7 +479,8 @@ class TelecomSyncRequest(models.Model):
         if ids:
             self.env.cr.execute(
                 "SELECT DISTINCT deployment_id FROM telecom_sync_request "
-                "WHERE deployment_id IN %s AND state IN ('pending', 'sent')",
+                "WHERE deployment_id IN %s "
+                "AND state IN ('waiting', 'pending', 'sent')",
                 (tuple(ids),))
             settled -= {row[0] for row in self.env.cr.fetchall()}
         self._telecom_notify_deployments(ids, settled)
@@ -506,7 +527,7 @@ class TelecomSyncRequest(models.Model):
             SELECT r.id, r.line_id, r.deployment_id,
                    COALESCE(r.attempt_count, 0), COALESCE(r.throttle_count, 0),
                    b.max_attempts, r.system, b.retry_delay_max,
-                   l.name, b.name, COALESCE(cp.lang, up.lang)
+                   l.name, b.name, COALESCE(cp.lang, up.lang), r.operation
               FROM telecom_sync_request r
               JOIN telecom_api_backend b ON b.id = r.backend_id
               JOIN telecom_line l ON l.id = r.line_id
@@ -525,7 +546,7 @@ class TelecomSyncRequest(models.Model):
             "attempt_count": row[3], "throttle_count": row[4],
             "max_attempts": row[5], "system": labels[row[6]],
             "retry_delay_max": row[7], "line": row[8], "backend": row[9],
-            "lang": row[10] or default_lang,
+            "lang": row[10] or default_lang, "operation": row[11],
         } for row in rows}
 
     @api.multi
@@ -537,6 +558,17 @@ class TelecomSyncRequest(models.Model):
         another worker has taken the request over."""
         self.ensure_one()
         now = _now()
+        if outcome is WAIT:
+            # A cancellation whose original is not settled: it waits for it
+            # (woken by its result), the attempt not counted.
+            if not self._telecom_write_result({
+                    "state": "waiting", "next_attempt_at": False,
+                    "attempt_count": max(0, info["attempt_count"] - 1)},
+                    held):
+                return None, None
+            return "waiting", None
+        if isinstance(outcome, Settled):
+            return self._telecom_write_settled(outcome, held), None
         if outcome is NOT_SENT:
             # Never sent (the deadline came first): back in the queue, the
             # attempt not counted.
@@ -572,7 +604,8 @@ class TelecomSyncRequest(models.Model):
                 not isinstance(outcome, RetryableError)
         message = self._telecom_error_text(
             outcome, info["system"], line=info["line"],
-            backend=info["backend"], final=final)
+            backend=info["backend"], final=final,
+            operation=info["operation"])
         vals = {"last_error": message}
         if isinstance(outcome, PermanentError) and \
                 outcome.code in DUPLICATE_CODES:
@@ -649,8 +682,10 @@ class TelecomSyncRequest(models.Model):
 # ----------------------------------------------------------------------
 # The calls: plain Python on a client, no ORM.
 # ----------------------------------------------------------------------
-def _apply(client, payloads, cutoff):
-    """Apply every option of one request; returns the remote references,
+def _apply(call, payloads, cutoff):
+    """Apply (or cancel: ``call`` is the client's ``apply_option`` or
+    ``cancel_option``) every option of one request; returns the remote
+    references,
     or the exception that stopped it (each request's failure is its own
     result). An error stops the request: a retry resends all of its options
     with the same keys, and the system answers the applied ones from its
@@ -667,7 +702,7 @@ def _apply(client, payloads, cutoff):
                     "The sending deadline came after %d of %d options; the "
                     "others were not sent. It will be read back before any "
                     "resend." % (len(refs), len(payloads)))
-            refs.append(client.apply_option(**payload))
+            refs.append(call(**payload))
     except Exception as exc:  # pylint: disable=broad-except
         return exc
     return refs

@@ -57,10 +57,15 @@ class TelecomSyncRequest(models.Model):
                 "UPDATE telecom_sync_request SET claim_token = %s "
                 "WHERE id IN %s", (token, tuple(locked.ids)))
             held = dict.fromkeys(locked.ids, token)
-            payloads = locked._telecom_apply_payloads(backend)
+            # A cancellation is read back by the original's references: done
+            # once the system holds them cancelled.
+            cancels = locked.filtered(lambda r: r.operation == "cancel")
+            payloads = (locked - cancels)._telecom_apply_payloads(backend)
+            refs = {request: [p["reference"] for p in payloads[request]]
+                    for request in payloads}
+            refs.update(cancels._telecom_cancel_read_back_refs())
             found = _read_back(backend, [
-                [p["reference"] for p in payloads[request]]
-                for request in locked])
+                (refs[request], request in cancels) for request in locked])
             results = {}
             for request, refs in zip(locked, found):
                 if isinstance(refs, list) and all(refs):
@@ -98,20 +103,32 @@ class TelecomSyncRequest(models.Model):
                 line=self.line_id.name, backend=backend.name, final=False)})
 
 def _read_back(backend, references):
-    """For each list of references, the remote references found (None for
-    an option the system does not have), or the exception that stopped the
-    read-back of that request. One client, one call after the other."""
+    """For each (list of references, cancelled) pair, the remote references
+    found (None for an option the system does not have, or, with
+    ``cancelled``, does not hold cancelled), or the exception that stopped
+    the read-back of that request. One client, one call after the other."""
     try:
         client = make_client(**backend._telecom_client_settings())
     except ApiError as exc:
         return [exc] * len(references)
     found = []
     try:
-        for refs in references:
+        for refs, cancelled in references:
             try:
-                found.append([client.get_option(ref) for ref in refs])
+                if cancelled:
+                    found.append([_cancelled_ref(client, ref) for ref in refs])
+                else:
+                    found.append([client.get_option(ref) for ref in refs])
             except Exception as exc:  # pylint: disable=broad-except
                 found.append(exc)
     finally:
         client.close()
     return found
+
+
+def _cancelled_ref(client, reference):
+    """The remote reference of the option applied with our ``reference``
+    if the system holds it cancelled, else None."""
+    status = client.get_option_status(reference)
+    return status["option_ref"] if status and status.get("cancelled") \
+        else None

@@ -33,6 +33,7 @@ How a request travels:
   same key.
 """
 import uuid
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
@@ -46,12 +47,23 @@ BLOCKED_REASONS = [
     ("archived", "Connection archived"),
 ]
 STATES = [
+    ("waiting", "Waiting"),
     ("pending", "Pending"),
     ("sent", "Sending"),
     ("done", "Applied"),
     ("error", "Error"),
     ("unknown", "Unknown Outcome"),
+    ("withdrawn", "Withdrawn"),
+    ("void", "Nothing to Cancel"),
 ]
+# What a request does in its system: apply the MAJ's options, or cancel
+# those that another request applied (a reversal).
+OPERATIONS = [
+    ("apply", "Apply"),
+    ("cancel", "Cancel"),
+]
+# The states after which nothing more is sent for a request.
+SETTLED_STATES = ("done", "error", "withdrawn", "void")
 ERROR_KINDS = [
     ("retryable", "Temporary (retries exhausted)"),
     ("permanent", "Refused by the system"),
@@ -94,6 +106,25 @@ class TelecomSyncRequest(models.Model):
         help="Why a request is not sent: its company has no connection to "
              "the system, or its connection is archived. It is sent once an "
              "administrator activates one.")
+    operation = fields.Selection(
+        selection=OPERATIONS, default="apply", required=True, readonly=True,
+        index=True,
+        help="Apply: applies the options of the MAJ in the system. Cancel: "
+             "cancels in the system the options that the request it cancels "
+             "applied (the MAJ of a reversal).")
+    cancelled_request_id = fields.Many2one(
+        comodel_name="telecom.sync.request", string="Cancels",
+        readonly=True, ondelete="restrict", index=True, copy=False,
+        help="The request (of the reversed deployment) whose options this "
+             "one cancels.")
+    cancel_request_ids = fields.One2many(
+        comodel_name="telecom.sync.request",
+        inverse_name="cancelled_request_id", string="Cancelled By",
+        readonly=True)
+    info = fields.Text(
+        string="Information", readonly=True, copy=False,
+        help="What happened to the request when it was not sent: withdrawn "
+             "by a reversal before it was sent, or nothing to cancel.")
     update_id = fields.Many2one(
         comodel_name="telecom.line.update", string="MAJ", required=True,
         readonly=True, ondelete="restrict", index=True)
@@ -109,11 +140,14 @@ class TelecomSyncRequest(models.Model):
     state = fields.Selection(
         selection=STATES, default="pending", required=True, readonly=True,
         index=True,
-        help="Pending: waiting to be sent (or retried). Sending: being sent "
-             "now. Done: applied by the system. Error: needs someone to act "
-             "(see the last error), then Retry. Unknown outcome: the system "
-             "may have applied it; it is read back before anything is sent "
-             "again.")
+        help="Waiting: a cancellation waiting until the request it cancels "
+             "is settled. Pending: waiting to be sent (or retried). Sending: "
+             "being sent now. Done: applied by the system. Error: needs "
+             "someone to act (see the last error), then Retry. Unknown "
+             "outcome: the system may have applied it; it is read back "
+             "before anything is sent again. Withdrawn: reversed before it "
+             "was applied, never to be sent. Nothing to cancel: the "
+             "reversed request applied nothing in the system.")
     idempotency_key = fields.Char(
         readonly=True, copy=False, required=True,
         help="Sent on every attempt of this request so that the system "
@@ -163,6 +197,8 @@ class TelecomSyncRequest(models.Model):
          "A MAJ is pushed once to each system."),
         ("idempotency_key_uniq", "unique(idempotency_key)",
          "Each request has its own idempotency key."),
+        ("cancelled_request_uniq", "unique(cancelled_request_id)",
+         "A request is cancelled once."),
     ]
 
     @api.depends("backend_id", "backend_id.active")
@@ -213,7 +249,9 @@ class TelecomSyncRequest(models.Model):
         Without one, a request is bound to the company's archived connection
         or to none: it waits, visibly (``blocked``), and is sent once a
         connection is activated. MAJ without one-off option have nothing to
-        push. Returns the requests.
+        push. The MAJ of a reversal (``reversed_update_id``) get a *cancel*
+        request per request of the MAJ they reverse instead (see
+        ``_telecom_settle_new_cancels``). Returns the requests.
 
         A done deployment may hold thousands of lines: the rows are inserted
         in one query per system (see telecom_recharge's ``bulk_insert``),
@@ -226,23 +264,48 @@ class TelecomSyncRequest(models.Model):
         # Plain columns of thousands of MAJ: one query, no ORM prefetch.
         self.env.cr.execute("""
             SELECT u.id, u.line_id, u.deployment_id, u.company_id, u.name,
-                   l.name
+                   l.name, u.reversed_update_id
               FROM telecom_line_update u
               JOIN telecom_line l ON l.id = u.line_id
              WHERE u.id IN %s
                AND EXISTS (SELECT 1 FROM telecom_line_update_option o
                             WHERE o.update_id = u.id)
           ORDER BY u.id""", (tuple(updates.ids),))
+        majs = self.env.cr.fetchall()
+        # The requests that the reversals cancel: {reversed MAJ: [(id,
+        # system, connection)]}.
+        originals = defaultdict(list)
+        reversed_ids = tuple(row[6] for row in majs if row[6])
+        if reversed_ids:
+            self.env.cr.execute(
+                "SELECT update_id, id, system, backend_id "
+                "FROM telecom_sync_request WHERE update_id IN %s "
+                "AND operation = 'apply' ORDER BY id", (reversed_ids,))
+            for update_id, request_id, system, backend_id in \
+                    self.env.cr.fetchall():
+                originals[update_id].append((request_id, system, backend_id))
         backends = {}
+
+        def backend_of(system, company_id):
+            if (system, company_id) not in backends:
+                backends[(system, company_id)] = \
+                    Backend._telecom_get_for_requests(
+                        system, self.env["res.company"].browse(company_id))
+            return backends[(system, company_id)].id or False
+
         rows = []
         for update_id, line_id, deployment_id, company_id, update_name, \
-                line_name in self.env.cr.fetchall():
-            for system, _label in SYSTEMS:
-                key = (system, company_id)
-                if key not in backends:
-                    backends[key] = Backend._telecom_get_for_requests(
-                        system, self.env["res.company"].browse(company_id))
-                backend = backends[key]
+                line_name, reversed_id in majs:
+            if reversed_id:
+                # A cancellation where the reversed MAJ had a request, to
+                # the connection that sent it; it waits until decided.
+                targets = [(system, request_id, backend_id or backend_of(
+                    system, company_id)) for request_id, system, backend_id
+                    in originals[reversed_id]]
+            else:
+                targets = [(system, False, backend_of(system, company_id))
+                           for system, _label in SYSTEMS]
+            for system, cancelled_id, backend_id in targets:
                 # Random, made once and stored with the intent: the same on
                 # every retry, and unique across databases, even a restored
                 # copy of production (same database.uuid, same MAJ ids).
@@ -251,19 +314,22 @@ class TelecomSyncRequest(models.Model):
                     "name": "%s / %s / %s" % (labels[system], update_name,
                                               line_name),
                     "system": system,
-                    "backend_id": backend.id or False,
+                    "operation": "cancel" if cancelled_id else "apply",
+                    "cancelled_request_id": cancelled_id,
+                    "backend_id": backend_id,
                     "update_id": update_id,
                     "line_id": line_id,
                     "deployment_id": deployment_id,
                     "company_id": company_id,
-                    "state": "pending",
+                    "state": "waiting" if cancelled_id else "pending",
                     "attempt_count": 0,
                     "throttle_count": 0,
                     "idempotency_key": key,
-                    "reference": "TLC-%s-MAJ%s-%s" % (
-                        key[:8], update_id, system.upper()),
+                    "reference": "TLC-%s-%s%s-%s" % (
+                        key[:8], "ANN" if cancelled_id else "MAJ", update_id,
+                        system.upper()),
                 })
-        created = bulk_insert(self.sudo(), rows)
+        created = bulk_insert(self.sudo(), rows, returning=("id", "operation"))
         # The one2many fields that now have new rows.
         self.env["telecom.deployment"].browse(
             {row["deployment_id"] for row in rows}).invalidate_cache(
@@ -272,7 +338,11 @@ class TelecomSyncRequest(models.Model):
             {row["line_id"] for row in rows}).invalidate_cache(
                 ["sync_request_ids"])
         updates.invalidate_cache(["sync_request_ids"])
-        return self.browse([row[0] for row in created])
+        requests = self.browse([row[0] for row in created])
+        cancels = self.browse([row[0] for row in created
+                               if row[1] == "cancel"])
+        cancels._telecom_settle_new_cancels()
+        return requests
 
     # ------------------------------------------------------------------
     # User actions
@@ -350,6 +420,8 @@ class TelecomSyncRequest(models.Model):
         requests due (retries with back-off) or to read back. A job that
         died is replaced this way too, and put back in the queue."""
         self.env["telecom.api.backend"]._telecom_requeue_stuck_jobs()
+        # Cancellations whose original settled while nobody woke them.
+        self._telecom_wake_cancels()
         backends = self._telecom_backends_with_work(
             self._telecom_due_domain())
         backends |= self._telecom_backends_with_work(

@@ -1,0 +1,295 @@
+# Copyright 2026 Telecom Parc contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The cancellations of a reversal: what each one does, decided from the
+state of the request it cancels (the *original*), per system.
+
+* original applied (``done``): the cancellation is sent, by the remote
+  reference of each option, under a key of its own;
+* original pending and never sent (no attempt): it is *withdrawn* (never to
+  be sent) and the cancellation has nothing to cancel (``void``);
+* original in error: nothing was applied in that system: it is withdrawn
+  too (a Retry can no longer apply what was reversed), and the
+  cancellation is ``void``, saying so;
+* original being sent, with an unknown outcome, or waiting for a retry
+  after a failed attempt: the cancellation *waits* (``waiting``, never
+  claimed) until the original settles; saving the original's result wakes
+  it (``_telecom_wake_cancels``), and the push cron does too, in case.
+
+The original is locked (``FOR UPDATE SKIP LOCKED``) while it is withdrawn:
+a job that holds it (claiming it to send it) makes the cancellation wait
+for its result instead.
+"""
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.tools import mute_logger
+from odoo.addons.telecom_parc.tools.lang import stored_lang
+
+from .telecom_api_backend import SYSTEMS
+from .telecom_sync_request import SETTLED_STATES
+
+# The originals a cancellation may withdraw: in error, or never sent.
+WITHDRAWABLE_SQL = ("state = 'error' OR (state = 'pending' "
+                    "AND COALESCE(attempt_count, 0) = 0)")
+
+
+class Settled(object):
+    """The outcome of a cancellation with nothing to send: ``void``,
+    withdrawing the original ``withdraw_id`` (None: nothing to withdraw),
+    whose state was ``original_state``."""
+
+    def __init__(self, withdraw_id, original_state):
+        self.withdraw_id = withdraw_id
+        self.original_state = original_state
+
+
+# The outcome of a cancellation whose original is not settled yet.
+WAIT = object()
+
+
+# One model, one file per concern (see telecom_sync_request.py).
+class TelecomSyncRequest(models.Model):
+    _inherit = "telecom.sync.request"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------
+    # Decide
+    # ------------------------------------------------------------------
+    @api.multi
+    def _telecom_cancel_decisions(self, fresh=True):
+        """What each of these cancellations does now: {id: "send" | WAIT |
+        Settled}. The originals to withdraw are locked in the current
+        transaction; with ``fresh`` (a job), on a fresh snapshot (it
+        commits first), else in a savepoint of the caller's transaction
+        (the reversal's), where a row changed since its snapshot makes the
+        cancellation wait."""
+        if not self:
+            return {}
+        self.env.cr.execute("""
+            SELECT c.id, o.id, o.state
+              FROM telecom_sync_request c
+              JOIN telecom_sync_request o ON o.id = c.cancelled_request_id
+             WHERE c.id IN %s""", (tuple(self.ids),))
+        rows = self.env.cr.fetchall()
+        candidates = tuple(o for _c, o, state in rows
+                           if state in ("error", "pending"))
+        locked = {}
+        if candidates:
+            query = ("SELECT id, state FROM telecom_sync_request "
+                     "WHERE id IN %s AND (" + WITHDRAWABLE_SQL + ") "
+                     "ORDER BY id FOR UPDATE SKIP LOCKED")
+            if fresh:
+                ids = self._telecom_lock_rows(
+                    query.replace("SELECT id, state", "SELECT id"),
+                    (candidates,))
+                self.env.cr.execute(
+                    "SELECT id, state FROM telecom_sync_request "
+                    "WHERE id IN %s", (tuple(ids) or (0,),))
+                locked = dict(self.env.cr.fetchall())
+            else:
+                try:
+                    with self.env.cr.savepoint(), \
+                            mute_logger("odoo.sql_db"):
+                        self.env.cr.execute(query, (candidates,))
+                        locked = dict(self.env.cr.fetchall())
+                except psycopg2.extensions.TransactionRollbackError:
+                    locked = {}
+        decisions = {}
+        for cancel_id, original_id, state in rows:
+            if original_id in locked:
+                decisions[cancel_id] = Settled(original_id,
+                                               locked[original_id])
+            elif state == "done":
+                decisions[cancel_id] = "send"
+            elif state in ("withdrawn", "void"):
+                decisions[cancel_id] = Settled(None, state)
+            else:
+                decisions[cancel_id] = WAIT
+        return decisions
+
+    @api.multi
+    def _telecom_settle_new_cancels(self):
+        """Decide these new cancellations at once, in the reversal's
+        transaction: to send (pending), nothing to cancel (the original
+        withdrawn), or waiting. Returns True."""
+        decisions = self._telecom_cancel_decisions(fresh=False)
+        send = [i for i, d in decisions.items() if d == "send"]
+        if send:
+            self.env.cr.execute(
+                "UPDATE telecom_sync_request SET state = 'pending' "
+                "WHERE id IN %s", (tuple(send),))
+            self.browse(send).invalidate_cache(["state"], send)
+        for cancel_id, decision in decisions.items():
+            if isinstance(decision, Settled):
+                self.browse(cancel_id)._telecom_write_settled(decision)
+        return True
+
+    # ------------------------------------------------------------------
+    # Nothing to cancel: write it, withdraw the original
+    # ------------------------------------------------------------------
+    @api.multi
+    def _telecom_write_settled(self, decision, held=None):
+        """Write on this cancellation that it has nothing to cancel
+        (``decision``: a Settled), and withdraw its original if it is still
+        withdrawable (else the cancellation waits for it); the texts in the
+        company's language (else the connection's responsible's). Returns
+        the state written ("void" or "waiting"), or None when this worker
+        no longer holds the cancellation (see ``_telecom_write_result``)."""
+        self.ensure_one()
+        request = self.sudo()
+        original = request.cancelled_request_id
+        backend = request.backend_id or original.backend_id
+        lang = stored_lang(self.env, request.company_id,
+                           backend.user_id or self.env.user)
+        texts = request.with_context(lang=lang)._telecom_settled_texts(
+            decision)
+        if not request._telecom_write_result({
+                "state": "void", "info": texts[0], "last_error": False,
+                "error_kind": False, "next_attempt_at": False,
+                "remote_ref": False}, held):
+            return None
+        if decision.withdraw_id:
+            # Only as it was decided: a job may have taken it since, and
+            # then the cancellation waits for its result.
+            self.env.cr.execute(
+                "UPDATE telecom_sync_request SET state = 'withdrawn', "
+                "info = %s, next_attempt_at = NULL, write_date = %s, "
+                "write_uid = %s WHERE id = %s AND state = %s AND (" +
+                WITHDRAWABLE_SQL + ") RETURNING id", (
+                    texts[1], fields.Datetime.now(), self.env.uid,
+                    original.id, decision.original_state))
+            if not self.env.cr.fetchone():
+                request._telecom_write_result({
+                    "state": "waiting", "info": False})
+                return "waiting"
+            original.invalidate_cache(["state", "info", "next_attempt_at"])
+            self._telecom_notify_deployments({original.deployment_id.id})
+        if decision.withdraw_id and decision.original_state == "error":
+            # Its error needs nobody any more.
+            original.deployment_id.with_context(
+                lang=lang)._telecom_close_sync_activity(feedback=texts[1])
+        return "void"
+
+    @api.multi
+    def _telecom_settled_texts(self, decision):
+        """The sentences of this cancellation with nothing to cancel and of
+        the original it withdraws, in the language of the context."""
+        self.ensure_one()
+        values = {
+            "system": dict(SYSTEMS)[self.system],
+            "reversal": self.deployment_id.name or "",
+            "deployment": self.cancelled_request_id.deployment_id.name or "",
+            "line": self.line_id.name or "",
+        }
+        if decision.original_state == "error":
+            return (_("Nothing to cancel in %(system)s: the top-up of "
+                      "%(deployment)s on the line %(line)s failed there and "
+                      "was never applied. It is withdrawn, never to be "
+                      "retried.") % values,
+                    _("Withdrawn by the reversal %(reversal)s: it had "
+                      "failed, so nothing was applied in %(system)s, and it "
+                      "will not be retried.") % values)
+        return (_("Nothing to cancel in %(system)s: the top-up of "
+                  "%(deployment)s on the line %(line)s was withdrawn before "
+                  "it was sent.") % values,
+                _("Withdrawn by the reversal %(reversal)s before it was "
+                  "sent: nothing was applied in %(system)s.") % values)
+
+    # ------------------------------------------------------------------
+    # Wake the cancellations whose original has settled
+    # ------------------------------------------------------------------
+    @api.model
+    def _telecom_wake_cancels(self, original_ids=None):
+        """Make due the waiting cancellations whose original has settled
+        (among ``original_ids``, or all); queue their connections' lanes.
+        Returns the count woken. A conflict with another worker leaves
+        them to the next call (the push cron wakes them all)."""
+        query = ("UPDATE telecom_sync_request c SET state = 'pending', "
+                 "next_attempt_at = NULL, write_date = %s "
+                 "FROM telecom_sync_request o "
+                 "WHERE c.cancelled_request_id = o.id AND c.state = 'waiting' "
+                 "AND o.state IN %s")
+        params = [fields.Datetime.now(), SETTLED_STATES]
+        if original_ids is not None:
+            if not original_ids:
+                return 0
+            query += " AND o.id IN %s"
+            params.append(tuple(original_ids))
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(query + " RETURNING c.id, c.backend_id",
+                                    params)
+                rows = self.env.cr.fetchall()
+        except psycopg2.extensions.TransactionRollbackError:
+            return 0
+        if rows:
+            self.browse([row[0] for row in rows]).invalidate_cache(
+                ["state", "next_attempt_at"])
+            self.env["telecom.api.backend"].sudo().browse(
+                {row[1] for row in rows if row[1]}).filtered(
+                    "active")._telecom_enqueue_lanes()
+        return len(rows)
+
+    # ------------------------------------------------------------------
+    # Send
+    # ------------------------------------------------------------------
+    @api.multi
+    def _telecom_cancel_payloads(self, backend):
+        """The calls of each of these cancellations as plain dicts for
+        ``cancel_option``, as {request: [payload, ...]}: one per option of
+        the original, by the remote reference the system gave it, with a
+        key and reference of their own derived from the cancellation's
+        (a retry resends exactly the same calls)."""
+        if not self:
+            return {}
+        rows = self._telecom_cancel_rows()
+        line_ids = self.env["telecom.binding"]._telecom_external_ids(
+            backend, self.env["telecom.line"].browse(
+                {row[3] for row in rows}))
+        payloads = {request: [] for request in self}
+        for request_id, reference, key, line_id, _read_back, remote_ref, \
+                option_id in rows:
+            payloads[self.browse(request_id)].append({
+                "remote_line_id": line_ids.get(line_id, False),
+                "remote_ref": remote_ref,
+                "reference": "%s-%s" % (reference, option_id),
+                "idempotency_key": "%s-%s" % (key, option_id),
+            })
+        return payloads
+
+    @api.multi
+    def _telecom_cancel_read_back_refs(self):
+        """For each of these cancellations, our references of the options
+        it cancels (the original's), to read them back: {request: [ref]}."""
+        refs = {request: [] for request in self}
+        for row in self._telecom_cancel_rows():
+            refs[self.browse(row[0])].append(row[4])
+        return refs
+
+    @api.multi
+    def _telecom_cancel_rows(self):
+        """(cancellation id, its reference, its key, line id, our reference
+        of the original option, its remote reference, the option id) per
+        option of the originals of these cancellations, in one query."""
+        self.env.cr.execute("""
+            SELECT c.id, c.reference, c.idempotency_key, u.line_id,
+                   o.reference, o.remote_ref, uo.id
+              FROM telecom_sync_request c
+              JOIN telecom_sync_request o ON o.id = c.cancelled_request_id
+              JOIN telecom_line_update u ON u.id = o.update_id
+              JOIN telecom_line_update_option uo ON uo.update_id = u.id
+             WHERE c.id IN %s
+          ORDER BY c.id, uo.id""", (tuple(self.ids),))
+        rows = []
+        index = {}
+        for cancel_id, reference, key, line_id, original_ref, remote_refs, \
+                option_id in self.env.cr.fetchall():
+            # The original's remote references, one per option in the
+            # order of the options (see _telecom_save_result).
+            position = index.get(cancel_id, 0)
+            index[cancel_id] = position + 1
+            remotes = (remote_refs or "").split(", ")
+            rows.append((cancel_id, reference, key, line_id,
+                         "%s-%s" % (original_ref, option_id),
+                         remotes[position] if position < len(remotes)
+                         else "", option_id))
+        return rows
