@@ -2,9 +2,10 @@
 """Simulator of the SNAIC and CFAST APIs, for the demo and the tests.
 
 One program, two HTTP servers on loopback: SNAIC (docs/api/snaic.yaml) and
-CFAST (docs/api/cfast.yaml). Each keeps in memory what it applied, honours
-Idempotency-Key like the real systems are assumed to, and injects faults on
-demand so the tests can check that every MAJ is applied exactly once.
+CFAST (docs/api/cfast.yaml). Each keeps in memory what it applied and
+cancelled, honours Idempotency-Key like the real systems are assumed to, and
+injects faults on demand so the tests can check that every MAJ is applied
+(and every reversal cancelled) exactly once.
 
     python simulator/sim.py --snaic-port 8071 --cfast-port 8072 --host 127.0.0.1 \\
         [--token-snaic X] [--token-cfast Y] [--seed simulator/seed.json] [--pidfile F] [--verbose]
@@ -39,8 +40,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SEED = os.path.join(HERE, "seed.json")
 DEFAULT_TOKENS = {"snaic": "snaic-demo-token", "cfast": "cfast-demo-token"}
 
-OPERATIONS = ("ping", "lookup_line", "lookup_site", "lookup_customer", "apply", "get_option")
+OPERATIONS = ("ping", "lookup_line", "lookup_site", "lookup_customer", "apply", "get_option", "cancel")
 MATCHES = OPERATIONS + ("any",)
+# Operations that change remote state: they need an Idempotency-Key.
+WRITES = ("apply", "cancel")
 # Order in which random rates are drawn: fixed so a seed replays the same faults.
 FAULTS = ("5xx", "429", "timeout_after_apply", "malformed", "drop", "401", "403", "422", "404")
 # Faults answered before anything is applied.
@@ -89,6 +92,7 @@ class SnaicSpec(object):
         ("GET", re.compile(r"^/api/v1/customers/lookup$"), "lookup_customer"),
         ("POST", re.compile(r"^/api/v1/lines/(?P<line>[^/]+)/options$"), "apply"),
         ("GET", re.compile(r"^/api/v1/options/lookup$"), "get_option"),
+        ("POST", re.compile(r"^/api/v1/options/(?P<option>[^/]+)/cancel$"), "cancel"),
     ]
     query_params = {"lookup_line": "msisdn", "lookup_site": "code", "lookup_customer": "ref",
                     "get_option": "reference"}
@@ -96,6 +100,7 @@ class SnaicSpec(object):
                    "line_not_found": "line_not_found", "not_found": "not_found",
                    "key_reused": "idempotency_key_reused", "duplicate_reference": "duplicate_reference",
                    "key_in_flight": "idempotency_key_in_use",
+                   "already_cancelled": "already_cancelled",
                    "unauthorized": "unauthorized", "forbidden": "forbidden",
                    "rate_limited": "rate_limited", "unavailable": "service_unavailable"}
 
@@ -132,12 +137,20 @@ class SnaicSpec(object):
         out = {"option_ref": rec["remote_ref"], "line_id": rec["line_id"], "reference": rec["reference"],
                "product_code": rec["product_code"], "quantity": rec["quantity"],
                "unit_price": price_text(rec["unit_price"]), "effective_date": rec["effective_date"],
-               "status": "applied", "applied_at": rec["applied_at"]}
+               "status": "cancelled" if rec["cancelled"] else "applied", "applied_at": rec["applied_at"],
+               "cancelled": rec["cancelled"], "cancelled_at": rec["cancelled_at"]}
         if rec.get("site_id") is not None:
             out["site_id"] = rec["site_id"]
         if rec.get("customer_id") is not None:
             out["customer_id"] = rec["customer_id"]
+        if rec.get("cancel_reference") is not None:
+            out["cancel_reference"] = rec["cancel_reference"]
         return out
+
+    @staticmethod
+    def parse_cancel(body):
+        """Cancel body -> our reference of the cancel (optional), or None."""
+        return body.get("cancel_reference")
 
     @staticmethod
     def parse_apply(body):
@@ -171,6 +184,7 @@ class CfastSpec(object):
         ("GET", re.compile(r"^/rest/v2/accounts/search$"), "lookup_customer"),
         ("POST", re.compile(r"^/rest/v2/lines/(?P<line>[^/]+)/one-off-options$"), "apply"),
         ("GET", re.compile(r"^/rest/v2/one-off-options/search$"), "get_option"),
+        ("POST", re.compile(r"^/rest/v2/one-off-options/(?P<option>[^/]+)/cancellation$"), "cancel"),
     ]
     query_params = {"lookup_line": "phoneNumber", "lookup_site": "siteCode",
                     "lookup_customer": "externalRef", "get_option": "externalReference"}
@@ -178,6 +192,7 @@ class CfastSpec(object):
                    "line_not_found": "LINE_NOT_FOUND", "not_found": "NOT_FOUND",
                    "key_reused": "IDEMPOTENCY_CONFLICT", "duplicate_reference": "DUPLICATE_EXTERNAL_REFERENCE",
                    "key_in_flight": "IDEMPOTENCY_KEY_IN_USE",
+                   "already_cancelled": "OPTION_ALREADY_CANCELLED",
                    "unauthorized": "UNAUTHORIZED", "forbidden": "FORBIDDEN",
                    "rate_limited": "RATE_LIMITED", "unavailable": "SERVICE_UNAVAILABLE"}
 
@@ -214,12 +229,21 @@ class CfastSpec(object):
         option = {"id": rec["remote_ref"], "lineId": rec["line_id_raw"], "externalReference": rec["reference"],
                   "productCode": rec["product_code"], "quantity": rec["quantity"],
                   "unitPrice": price_text(rec["unit_price"]),
-                  "effectiveDate": rec["effective_date"], "state": "APPLIED", "createdAt": rec["applied_at"]}
+                  "effectiveDate": rec["effective_date"], "createdAt": rec["applied_at"],
+                  "state": "CANCELLED" if rec["cancelled"] else "APPLIED",
+                  "cancelled": rec["cancelled"], "cancelledAt": rec["cancelled_at"]}
         if rec.get("site_id") is not None:
             option["siteId"] = rec["site_id_raw"]
         if rec.get("customer_id") is not None:
             option["accountId"] = rec["customer_id_raw"]
+        if rec.get("cancel_reference") is not None:
+            option["cancellationReference"] = rec["cancel_reference"]
         return {"option": option}
+
+    @staticmethod
+    def parse_cancel(body):
+        """Cancel body -> our reference of the cancel (optional), or None."""
+        return body.get("cancellationReference")
 
     @staticmethod
     def parse_apply(body):
@@ -275,11 +299,13 @@ class SystemState(object):
             self.products = []    # fnmatch patterns of accepted product codes
             self.applied = []     # records, in order
             self.by_reference = {}
-            self.keys = {}        # idempotency key -> (fingerprint, status, payload)
-            self.in_flight = set()  # keys of the applies being answered now
+            self.by_remote_ref = {}
+            self.keys = {}        # idempotency key -> (fingerprint, status, payload), applies and cancels
+            self.in_flight = set()  # keys of the applies and cancels being answered now
             self.option_counter = 0
             self.auto_counter = 0
-            self.stats = {"requests": {}, "faults": {}, "statuses": {}, "replays": 0}
+            self.stats = {"requests": {}, "faults": {}, "statuses": {}, "replays": 0,
+                          "cancels": {"done": 0, "replayed": 0, "already_cancelled": 0, "not_found": 0}}
             self.set_faults({})
             mine = seed.get(self.spec.key, {})
             self.add_seed({"lines": mine.get("lines", {}), "sites": mine.get("sites", {}),
@@ -356,6 +382,13 @@ class SystemState(object):
         rates_match = config.get("rates_match", "any")
         if rates_match not in MATCHES:
             raise ApiFailure(400, "bad_request", "rates_match must be one of %s" % ", ".join(MATCHES))
+        # "apply" also targets cancels unless the configuration names "cancel"
+        # itself (then each operation gets only its own faults), or says so.
+        covers = config.get("apply_covers_cancel")
+        if covers is None:
+            covers = "cancel" not in [rates_match] + [e["match"] for e in entries]
+        elif not isinstance(covers, bool):
+            raise ApiFailure(400, "bad_request", "apply_covers_cancel must be true or false")
         with self.lock:
             self.faults = {
                 "latency_ms": max(0, int(config.get("latency_ms", 0) or 0)),
@@ -365,21 +398,25 @@ class SystemState(object):
                 "timeout_s": float(config.get("timeout_s", 5)),
                 "seed": config.get("seed", 0),
                 "script": entries,
+                "apply_covers_cancel": covers,
             }
             self.rng = random.Random(self.faults["seed"])
 
     def pick_fault(self, operation):
         """The fault for this request: the first matching script entry (consumed),
         else a seeded random draw from the rates. Returns (fault or None, entry)."""
+        targets = (operation, "any")
+        if operation == "cancel" and self.faults["apply_covers_cancel"]:
+            targets += ("apply",)
         with self.lock:
             for entry in self.faults["script"]:
-                if entry["times"] > 0 and entry["match"] in (operation, "any"):
+                if entry["times"] > 0 and entry["match"] in targets:
                     entry["times"] -= 1
                     chosen = dict(entry)
                     self.faults["script"] = [e for e in self.faults["script"] if e["times"] > 0]
                     return entry["fault"], chosen
             rates = self.faults["rates"]
-            if rates and self.faults["rates_match"] in (operation, "any"):
+            if rates and self.faults["rates_match"] in targets:
                 draw = self.rng.random()
                 total = 0.0
                 for fault in FAULTS:
@@ -400,6 +437,7 @@ class SystemState(object):
             out = json.loads(json.dumps(self.stats))
             out["system"] = self.spec.name
             out["applied"] = len(self.applied)
+            out["cancelled"] = sum(1 for r in self.applied if r["cancelled"])
             return out
 
     # -- operations ----------------------------------------------------------
@@ -479,14 +517,68 @@ class SystemState(object):
                 "customer_id": spec.norm_id(option["customer_id"]),
                 "customer_id_raw": option["customer_id"],
                 "applied_at": utcnow_iso(),
+                "cancelled": False,
+                "cancelled_at": None,
+                "cancel_idempotency_key": None,
+                "cancel_reference": None,
             }
             payload = spec.render_option(record)
             self.applied.append(record)
             self.by_reference[reference] = record
+            self.by_remote_ref[record["remote_ref"]] = record
             # Only a successful apply is remembered under its key: a refused
             # request may be corrected and sent again.
             self.keys[key] = (fingerprint, 201, payload)
             return 201, payload, False
+
+    def cancel(self, remote_ref, key, raw_body):
+        """Cancel an applied option by its remote reference; returns
+        (status, payload, replayed). The same key and request replays the
+        first answer; another key on a cancelled option gets 409."""
+        spec = self.spec
+        if not key:
+            raise ApiFailure(400, "bad_request", "the Idempotency-Key header is required")
+        if len(key) > 255:
+            raise ApiFailure(400, "bad_request", "the Idempotency-Key header is longer than 255 characters")
+        try:
+            body = json.loads(raw_body.decode("utf-8") or "{}")
+        except (ValueError, UnicodeDecodeError):
+            raise ApiFailure(400, "bad_request", "the body is not valid JSON")
+        if not isinstance(body, dict):
+            raise ApiFailure(400, "bad_request", "the body must be a JSON object")
+        fingerprint = json.dumps({"cancel": remote_ref, "body": body}, sort_keys=True)
+        # Check, cancel and remember the key under one lock: two requests
+        # cannot both cancel.
+        with self.lock:
+            if key in self.keys:
+                first_fingerprint, status, payload = self.keys[key]
+                if first_fingerprint != fingerprint:
+                    raise ApiFailure(409, "key_reused", "Idempotency-Key %s was already used with a "
+                                     "different request" % key)
+                self.stats["cancels"]["replayed"] += 1
+                return status, payload, True
+            cancel_reference = spec.parse_cancel(body)
+            if cancel_reference is not None and (not isinstance(cancel_reference, str)
+                                                 or not 1 <= len(cancel_reference) <= 128):
+                raise ApiFailure(422, "validation", "the cancel's reference must be a string of 1 to 128 "
+                                 "characters")
+            record = self.by_remote_ref.get(remote_ref)
+            if record is None:
+                self.stats["cancels"]["not_found"] += 1
+                raise ApiFailure(404, "not_found", "no option %s" % remote_ref)
+            if record["cancelled"]:
+                self.stats["cancels"]["already_cancelled"] += 1
+                raise ApiFailure(409, "already_cancelled", "option %s was already cancelled at %s with "
+                                 "another Idempotency-Key" % (remote_ref, record["cancelled_at"]))
+            record["cancelled"] = True
+            record["cancelled_at"] = utcnow_iso()
+            record["cancel_idempotency_key"] = key
+            record["cancel_reference"] = cancel_reference
+            self.stats["cancels"]["done"] += 1
+            payload = spec.render_option(record)
+            # Only a successful cancel is remembered under its key.
+            self.keys[key] = (fingerprint, 200, payload)
+            return 200, payload, False
 
     def _validate(self, option):
         """Business checks of an apply (422), after the shape checks (400)."""
@@ -526,6 +618,9 @@ class SystemState(object):
                 "unit_price": price_text(r["unit_price"]), "effective_date": r["effective_date"],
                 "reference": r["reference"], "remote_ref": r["remote_ref"], "site_id": r["site_id"],
                 "customer_id": r["customer_id"], "applied_at": r["applied_at"],
+                "cancelled": r["cancelled"], "cancelled_at": r["cancelled_at"],
+                "cancel_idempotency_key": r["cancel_idempotency_key"],
+                "cancel_reference": r["cancel_reference"],
             } for r in self.applied]
 
 
@@ -623,7 +718,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send_error(failure)
 
     def _api(self, operation, groups, query, raw):
-        key = self.headers.get("Idempotency-Key") if operation == "apply" else None
+        key = self.headers.get("Idempotency-Key") if operation in WRITES else None
         if not key:
             return self._answer(operation, groups, query, raw)
         # Like the payment APIs: a second call with a key whose first call is
@@ -656,17 +751,20 @@ class Handler(BaseHTTPRequestHandler):
         retry_after = entry.get("retry_after", faults["retry_after"])
         timeout_s = float(entry.get("timeout_s", faults["timeout_s"]))
         if fault in FAULTS_BEFORE:
-            self._fault_before(fault, retry_after)
+            self._fault_before(fault, retry_after, operation)
             return
-        if operation == "apply":
+        if operation in WRITES:
+            key = self.headers.get("Idempotency-Key")
             try:
-                status, payload, replayed = state.apply(unquote(groups["line"]),
-                                                         self.headers.get("Idempotency-Key"), raw)
+                if operation == "apply":
+                    status, payload, replayed = state.apply(unquote(groups["line"]), key, raw)
+                else:
+                    status, payload, replayed = state.cancel(unquote(groups["option"]), key, raw)
             finally:
-                # Applied (or refused): from now on the key replays its answer,
-                # even while this answer is still on its way.
+                # Applied or cancelled (or refused): from now on the key replays
+                # its answer, even while this answer is still on its way.
                 with state.lock:
-                    state.in_flight.discard(self.headers.get("Idempotency-Key"))
+                    state.in_flight.discard(key)
             headers = {"Idempotent-Replayed": "true"} if replayed else {}
         elif operation == "ping":
             status, payload, headers = 200, state.spec.render_ping(), {}
@@ -683,8 +781,8 @@ class Handler(BaseHTTPRequestHandler):
             headers = {}
         body = json.dumps(payload).encode("utf-8")
         if fault == "timeout_after_apply":
-            # Done (applied for an apply), but answer only after timeout_s: the
-            # client times out without knowing the outcome.
+            # Done (applied for an apply, cancelled for a cancel), but answer
+            # only after timeout_s: the client times out without knowing the outcome.
             state.stop_event.wait(timeout_s)
         if fault == "malformed":
             # Half of the real answer: never valid JSON.
@@ -692,7 +790,7 @@ class Handler(BaseHTTPRequestHandler):
         state.count("statuses", str(status))
         self._send(status, body, headers=headers)
 
-    def _fault_before(self, fault, retry_after):
+    def _fault_before(self, fault, retry_after, operation):
         """Answer a fault that happens before anything is applied."""
         state = self.server.state
         if fault == "drop":
@@ -707,7 +805,8 @@ class Handler(BaseHTTPRequestHandler):
             "401": ApiFailure(401, "unauthorized", "missing or invalid bearer token"),
             "403": ApiFailure(403, "forbidden", "this token may not use this operation"),
             "422": ApiFailure(422, "validation", "the request was refused (injected fault)"),
-            "404": ApiFailure(404, "line_not_found", "not found (injected fault)"),
+            "404": ApiFailure(404, "not_found" if operation == "cancel" else "line_not_found",
+                              "not found (injected fault)"),
         }
         raise failures[fault]
 

@@ -34,6 +34,8 @@ SPEC = {
         "customer": ("/api/v1/customers/lookup", "ref"),
         "apply": "/api/v1/lines/%s/options",
         "option": ("/api/v1/options/lookup", "reference"),
+        "cancel": "/api/v1/options/%s/cancel",
+        "already_cancelled": "already_cancelled", "not_found": "not_found",
         "line_id": "SN-L-000101", "site_id": "SN-S-0001", "customer_id": "SN-C-0001",
         "ref_pattern": r"^OP-\d+$",
     },
@@ -44,6 +46,8 @@ SPEC = {
         "customer": ("/rest/v2/accounts/search", "externalRef"),
         "apply": "/rest/v2/lines/%s/one-off-options",
         "option": ("/rest/v2/one-off-options/search", "externalReference"),
+        "cancel": "/rest/v2/one-off-options/%s/cancellation",
+        "already_cancelled": "OPTION_ALREADY_CANCELLED", "not_found": "NOT_FOUND",
         "line_id": 880001, "site_id": 5101, "customer_id": 90001,
         "ref_pattern": r"^CF-\d{6}$",
     },
@@ -68,6 +72,24 @@ def apply(sim, system, key, reference="telecom_test:MAJ-1", line_id=None, timeou
     return sim.api(system, "POST", SPEC[system]["apply"] % line_id, timeout=timeout, token=token,
                    headers={"Idempotency-Key": key} if key else {},
                    json=option_body(system, "%s:%s" % (reference, system), **body_kw))
+
+
+def cancel(sim, system, ref, key, reference="telecom_test:REV-1", timeout=10, token=None):
+    """Cancel the option ``ref`` with our reference of the cancel in the system's spelling."""
+    field = {"snaic": "cancel_reference", "cfast": "cancellationReference"}[system]
+    body = {field: "%s:%s" % (reference, system)} if reference else {}
+    return sim.api(system, "POST", SPEC[system]["cancel"] % ref, timeout=timeout, token=token,
+                   headers={"Idempotency-Key": key} if key else {}, json=body)
+
+
+def is_cancelled(system, payload):
+    """(cancelled, cancelled at) of an option answer in the system's spelling."""
+    if system == "snaic":
+        assert payload["status"] == ("cancelled" if payload["cancelled"] else "applied")
+        return payload["cancelled"], payload["cancelled_at"]
+    option = payload["option"]
+    assert option["state"] == ("CANCELLED" if option["cancelled"] else "APPLIED")
+    return option["cancelled"], option["cancelledAt"]
 
 
 def lookup(sim, system, kind, value, **kw):
@@ -279,6 +301,193 @@ def test_concurrent_requests_with_one_key_apply_once(sim, system):
     again = apply(sim, system, "key-race")
     assert (again.status_code, again.content) == (201, first.content)
     assert len(applied(sim, system)) == 1
+
+
+# ---------------------------------------------------------------------------
+# Cancel
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_cancel_by_remote_ref_shows_in_applied_read_back_and_stats(sim, system):
+    reference = "telecom_test:MAJ-1:%s" % system
+    ref = remote_ref(system, apply(sim, system, "key-1").json())
+    [before] = applied(sim, system)
+    assert (before["cancelled"], before["cancelled_at"], before["cancel_idempotency_key"]) == (False, None, None)
+    assert is_cancelled(system, lookup(sim, system, "option", reference).json()) == (False, None)
+    answer = cancel(sim, system, ref, "cancel-key-1")
+    assert answer.status_code == 200, answer.text
+    assert "Idempotent-Replayed" not in answer.headers
+    assert remote_ref(system, answer.json()) == ref
+    option = answer.json() if system == "snaic" else answer.json()["option"]
+    assert option["reference" if system == "snaic" else "externalReference"] == reference
+    cancelled, cancelled_at = is_cancelled(system, answer.json())
+    assert cancelled is True and cancelled_at.endswith("Z")
+    [record] = applied(sim, system)
+    assert record["cancelled"] is True and record["cancelled_at"] == cancelled_at
+    assert record["cancel_idempotency_key"] == "cancel-key-1"
+    assert record["cancel_reference"] == "telecom_test:REV-1:%s" % system
+    # the read-back by our reference says it is cancelled, and when
+    assert is_cancelled(system, lookup(sim, system, "option", reference).json()) == (True, cancelled_at)
+    stats = sim.sim_get(system, "stats")
+    assert (stats["applied"], stats["cancelled"]) == (1, 1)
+    assert stats["cancels"] == {"done": 1, "replayed": 0, "already_cancelled": 0, "not_found": 0}
+    assert stats["requests"]["cancel"] == 1
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_cancel_same_key_replays_other_key_is_already_cancelled(sim, system):
+    ref = remote_ref(system, apply(sim, system, "key-1").json())
+    first = cancel(sim, system, ref, "cancel-key")
+    again = cancel(sim, system, ref, "cancel-key")
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    other = cancel(sim, system, ref, "cancel-key-2")
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == SPEC[system]["already_cancelled"]
+    # the same key with another request (another cancel reference) is refused
+    changed = cancel(sim, system, ref, "cancel-key", reference="telecom_test:REV-9")
+    assert changed.status_code == 409
+    assert "Idempotency-Key" in changed.json()["error"]["message"]
+    # an apply key cannot be reused for a cancel either
+    assert cancel(sim, system, ref, "key-1").status_code == 409
+    [record] = applied(sim, system)
+    assert record["cancel_idempotency_key"] == "cancel-key"
+    stats = sim.sim_get(system, "stats")
+    assert stats["cancelled"] == 1
+    assert stats["cancels"] == {"done": 1, "replayed": 1, "already_cancelled": 1, "not_found": 0}
+    assert stats["replays"] == 0  # apply replays only
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_cancel_refusals_cancel_nothing(sim, system):
+    ref = remote_ref(system, apply(sim, system, "key-1").json())
+    unknown = cancel(sim, system, ref + "9", "k1")
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["code"] == SPEC[system]["not_found"]
+    assert cancel(sim, system, ref, None).status_code == 400  # no Idempotency-Key
+    not_json = sim.api(system, "POST", SPEC[system]["cancel"] % ref, headers={"Idempotency-Key": "k2"},
+                       data="not json")
+    assert not_json.status_code == 400
+    field = {"snaic": "cancel_reference", "cfast": "cancellationReference"}[system]
+    bad = sim.api(system, "POST", SPEC[system]["cancel"] % ref, headers={"Idempotency-Key": "k3"},
+                  json={field: 42})
+    assert bad.status_code == 422
+    assert cancel(sim, system, ref, "k4", token="wrong").status_code == 401
+    wrong_method = sim.api(system, "GET", SPEC[system]["cancel"] % ref)
+    assert wrong_method.status_code == 405
+    [record] = applied(sim, system)
+    assert record["cancelled"] is False
+    assert sim.sim_get(system, "stats")["cancels"]["not_found"] == 1
+    # a refused cancel does not keep its key: corrected, the same key cancels
+    assert cancel(sim, system, ref, "k3").status_code == 200
+    # without our reference of the cancel, the body may be empty
+    ref2 = remote_ref(system, apply(sim, system, "key-2", reference="telecom_test:MAJ-2").json())
+    empty = sim.api(system, "POST", SPEC[system]["cancel"] % ref2, headers={"Idempotency-Key": "k5"})
+    assert empty.status_code == 200
+    assert [r["cancel_reference"] for r in applied(sim, system)] == ["telecom_test:REV-1:%s" % system, None]
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_concurrent_cancels_cancel_once(sim, system):
+    """Racing cancels, with one key and with several keys: one cancel takes
+    effect; the same key is "in use" while answered, the others are already
+    cancelled."""
+    ref = remote_ref(system, apply(sim, system, "key-1").json())
+    sim.faults(system, latency_ms=300)
+    results = []
+
+    def worker(key):
+        results.append(cancel(sim, system, ref, key))
+
+    keys = ["cancel-race"] * 4 + ["cancel-race-%d" % n for n in range(4)]
+    threads = [threading.Thread(target=worker, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(results) == 8
+    assert sorted(r.status_code for r in results).count(200) == 1
+    assert all(r.status_code == 409 for r in results if r.status_code != 200)
+    stats = sim.sim_get(system, "stats")
+    assert stats["cancelled"] == 1 and stats["cancels"]["done"] == 1
+    assert len(applied(sim, system)) == 1
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_apply_faults_also_hit_cancels_unless_cancel_is_named(sim, system):
+    ref = remote_ref(system, apply(sim, system, "key-1").json())
+    sim.faults(system, script=[{"match": "apply", "fault": "5xx"}])
+    assert sim.sim_get(system, "faults")["apply_covers_cancel"] is True
+    failed = cancel(sim, system, ref, "ck")
+    assert failed.status_code == 503
+    assert applied(sim, system)[0]["cancelled"] is False
+    # "cancel" named: each operation gets its own faults only
+    sim.faults(system, script=[{"match": "apply", "fault": "5xx"}, {"match": "cancel", "fault": "429"}])
+    assert sim.sim_get(system, "faults")["apply_covers_cancel"] is False
+    busy = cancel(sim, system, ref, "ck")
+    assert busy.status_code == 429 and busy.headers["Retry-After"] == "1"
+    assert cancel(sim, system, ref, "ck").status_code == 200
+    assert sim.sim_get(system, "faults")["script"] == [{"match": "apply", "fault": "5xx", "times": 1}]
+    # apply alone, said explicitly
+    sim.faults(system, apply_covers_cancel=False, rates={"5xx": 1.0}, rates_match="apply")
+    assert cancel(sim, system, ref, "ck").status_code == 200
+    assert apply(sim, system, "key-2", reference="telecom_test:MAJ-2").status_code == 503
+    stats = sim.sim_get(system, "stats")
+    assert stats["faults"] == {"5xx": 2, "429": 1}
+    assert stats["cancels"]["done"] == 1 and stats["cancelled"] == 1
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+@pytest.mark.parametrize("fault", ["5xx", "drop", "401", "403", "422", "404"])
+def test_cancel_faults_before_cancel_nothing(sim, system, fault):
+    ref = remote_ref(system, apply(sim, system, "key-1").json())
+    sim.faults(system, script=[{"match": "cancel", "fault": fault}])
+    if fault == "drop":
+        with pytest.raises(requests.exceptions.ConnectionError):
+            cancel(sim, system, ref, "ck")
+    else:
+        assert cancel(sim, system, ref, "ck").status_code == int(fault.replace("xx", "03"))
+    assert applied(sim, system)[0]["cancelled"] is False
+    assert cancel(sim, system, ref, "ck").status_code == 200
+    assert sim.sim_get(system, "stats")["cancels"]["done"] == 1
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_cancel_timeout_after_apply_cancels_once_then_read_back(sim, system):
+    """The system cancelled but the caller timed out: the read-back says
+    cancelled, a retry with the same key replays, another key is refused;
+    the option was cancelled exactly once."""
+    reference = "telecom_test:MAJ-1:%s" % system
+    ref = remote_ref(system, apply(sim, system, "key-1").json())
+    sim.faults(system, timeout_s=1.0, script=[{"match": "apply", "fault": "timeout_after_apply"}])
+    started = time.time()
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        cancel(sim, system, ref, "ck", timeout=(3, 0.3))
+    assert time.time() - started < 1.0
+    [record] = applied(sim, system)
+    assert record["cancelled"] is True and record["cancel_idempotency_key"] == "ck"
+    assert is_cancelled(system, lookup(sim, system, "option", reference).json())[0] is True
+    # the late answer is still on its way, yet the key already replays it
+    again = cancel(sim, system, ref, "ck")
+    assert (again.status_code, again.headers.get("Idempotent-Replayed")) == (200, "true")
+    assert cancel(sim, system, ref, "ck-2").status_code == 409
+    stats = sim.sim_get(system, "stats")
+    assert stats["cancels"] == {"done": 1, "replayed": 1, "already_cancelled": 1, "not_found": 0}
+    assert stats["faults"] == {"timeout_after_apply": 1}
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_cancel_malformed_cancels_and_answers_unreadable_json(sim, system):
+    ref = remote_ref(system, apply(sim, system, "key-1").json())
+    sim.faults(system, script=[{"match": "cancel", "fault": "malformed"}])
+    answer = cancel(sim, system, ref, "ck")
+    assert answer.status_code == 200
+    with pytest.raises(ValueError):
+        answer.json()
+    assert applied(sim, system)[0]["cancelled"] is True
+    assert is_cancelled(system, cancel(sim, system, ref, "ck").json())[0] is True  # the replay is readable
+    assert sim.sim_get(system, "stats")["cancels"]["done"] == 1
 
 
 # ---------------------------------------------------------------------------
@@ -537,6 +746,98 @@ def test_clients_push_exactly_once_under_random_faults(sim, system):
     assert sorted(r["reference"] for r in done) == sorted(references)
     stats = sim.sim_get(system, "stats")["faults"]
     assert all(stats.get(f) for f in ("5xx", "429", "timeout_after_apply", "malformed", "drop")), stats
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_clients_cancel_and_read_back_the_status(sim, system):
+    reference = "telecom_test:MAJ-42:%s" % system
+    with client(sim, system) as api:
+        line = api.find_line(PHONE)
+        ref = api.apply_option(line, "RDATA1G-LT50", 2, 1.0, "2026-03-01", reference, "key-42")
+        assert api.get_option_status(reference) == {"option_ref": ref, "cancelled": False}
+        assert api.get_option_status("telecom_test:MAJ-0:%s" % system) is None
+        assert api.cancel_option(line, ref, "telecom_test:REV-42:%s" % system, "cancel-42") == ref
+        assert api.get_option_status(reference) == {"option_ref": ref, "cancelled": True}
+        assert api.get_option(reference) == ref  # unchanged: the option's ref
+        # the same key again: the first answer, cancelled once
+        assert api.cancel_option(line, ref, "telecom_test:REV-42:%s" % system, "cancel-42") == ref
+        with pytest.raises(clients.PermanentError) as error:
+            api.cancel_option(line, ref, "telecom_test:REV-43:%s" % system, "cancel-43")
+        assert (error.value.status, error.value.code) == (409, clients.ALREADY_CANCELLED)
+        assert error.value.remote_code == SPEC[system]["already_cancelled"]
+        with pytest.raises(clients.PermanentError) as error:
+            api.cancel_option(line, ref + "0", None, "cancel-44")
+        assert (error.value.status, error.value.code) == (404, clients.OPTION_NOT_FOUND)
+    [record] = applied(sim, system)
+    assert (record["cancelled"], record["cancel_idempotency_key"]) == (True, "cancel-42")
+    assert record["cancel_reference"] == "telecom_test:REV-42:%s" % system
+    stats = sim.sim_get(system, "stats")["cancels"]
+    assert stats == {"done": 1, "replayed": 1, "already_cancelled": 1, "not_found": 1}
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_clients_cancel_timeout_is_unknown_then_read_back_cancelled(sim, system):
+    reference = "telecom_test:MAJ-7:%s" % system
+    with client(sim, system, timeout_read=0.4) as api:
+        line = api.find_line(PHONE)
+        ref = api.apply_option(line, "RDATA1G-LT50", 2, 1.0, "2026-03-01", reference, "key-7")
+        sim.faults(system, timeout_s=2.0, script=[{"match": "cancel", "fault": "timeout_after_apply"},
+                                                  {"match": "cancel", "fault": "5xx"},
+                                                  {"match": "cancel", "fault": "429"},
+                                                  {"match": "cancel", "fault": "drop"}])
+        with pytest.raises(clients.UnknownOutcomeError):
+            api.cancel_option(line, ref, "telecom_test:REV-7", "cancel-7")
+        # settle before any resend: it was cancelled
+        assert api.get_option_status(reference) == {"option_ref": ref, "cancelled": True}
+        with pytest.raises(clients.RetryableError) as error:
+            api.cancel_option(line, ref, "telecom_test:REV-7", "cancel-7")
+        assert error.value.status == 503
+        with pytest.raises(clients.RetryableError) as error:
+            api.cancel_option(line, ref, "telecom_test:REV-7", "cancel-7")
+        assert (error.value.status, error.value.retry_after) == (429, 1)
+        with pytest.raises(clients.UnknownOutcomeError):
+            api.cancel_option(line, ref, "telecom_test:REV-7", "cancel-7")
+        assert api.cancel_option(line, ref, "telecom_test:REV-7", "cancel-7") == ref  # replayed
+    stats = sim.sim_get(system, "stats")
+    assert stats["cancelled"] == 1
+    assert stats["cancels"] == {"done": 1, "replayed": 1, "already_cancelled": 0, "not_found": 0}
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_clients_cancel_exactly_once_under_random_faults(sim, system):
+    """The outbox's rule for cancels, with the real clients under the faults
+    that target apply (seeded random): same key on every retry, an unknown
+    outcome read back before any resend; each option cancelled exactly once."""
+    line = SPEC[system]["line_id"]
+    references = ["telecom_test:MAJ-%d:%s" % (n, system) for n in range(20)]
+    with client(sim, system, timeout_read=0.2) as api:
+        refs = [api.apply_option(line, "RDATA1G-LT50", 1, 1.0, "2026-03-01", reference, "key-%d" % n)
+                for n, reference in enumerate(references)]
+        sim.faults(system, seed=11, timeout_s=0.5, retry_after=0, rates_match="apply", rates={
+            "5xx": 0.15, "429": 0.1, "timeout_after_apply": 0.1, "malformed": 0.1, "drop": 0.1})
+        for n, (reference, ref) in enumerate(zip(references, refs)):
+            key = "telecom_test:cancel:%d:%s" % (n, system)
+            unknown = False
+            for _attempt in range(40):
+                try:
+                    if unknown:
+                        if api.get_option_status(reference)["cancelled"]:
+                            break
+                        unknown = False
+                    api.cancel_option(line, ref, "telecom_test:REV-%d" % n, key)
+                    break
+                except clients.UnknownOutcomeError:
+                    unknown = True
+                except clients.RetryableError:
+                    pass
+            else:
+                pytest.fail("the cancel of %s was never settled" % ref)
+    done = applied(sim, system)
+    assert all(r["cancelled"] for r in done) and len(done) == 20
+    stats = sim.sim_get(system, "stats")
+    assert stats["cancelled"] == stats["cancels"]["done"] == 20
+    assert stats["cancels"]["already_cancelled"] == 0
+    assert all(stats["faults"].get(f) for f in ("5xx", "429", "timeout_after_apply", "malformed", "drop")), stats
 
 
 def test_clients_do_not_import_odoo():

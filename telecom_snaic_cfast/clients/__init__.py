@@ -6,8 +6,8 @@ classes of ``errors``: each one tells the caller what to do next.
 from .base import (DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT_CONNECT, DEFAULT_TIMEOUT_READ,
                    BaseClient)
 from .cfast import CfastClient
-from .errors import (ApiError, ConfigurationError, PermanentError, RetryableError,
-                     UnknownOutcomeError, error_family)
+from .errors import (ALREADY_CANCELLED, OPTION_NOT_FOUND, ApiError, ConfigurationError,
+                     PermanentError, RetryableError, UnknownOutcomeError, error_family)
 from .snaic import SnaicClient
 
 CLIENTS = {
@@ -32,6 +32,6 @@ def make_client(system, base_url, token, timeout_connect=DEFAULT_TIMEOUT_CONNECT
 
 
 __all__ = [
-    "ApiError", "BaseClient", "CLIENTS", "CfastClient", "ConfigurationError", "PermanentError",
+    "ALREADY_CANCELLED", "OPTION_NOT_FOUND", "ApiError", "BaseClient", "CLIENTS", "CfastClient", "ConfigurationError", "PermanentError",
     "RetryableError", "SnaicClient", "UnknownOutcomeError", "error_family", "make_client",
 ]

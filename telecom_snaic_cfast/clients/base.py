@@ -26,8 +26,8 @@ try:  # urllib3 >= 2 names DNS failures; older versions report a NewConnectionEr
 except ImportError:  # pragma: no cover - depends on the installed urllib3
     NameResolutionError = None
 
-from .errors import (ConfigurationError, PermanentError, RetryableError,
-                     UnknownOutcomeError)
+from .errors import (ALREADY_CANCELLED, OPTION_NOT_FOUND, ConfigurationError, PermanentError,
+                     RetryableError, UnknownOutcomeError)
 
 _logger = logging.getLogger(__name__)
 
@@ -168,6 +168,9 @@ class BaseClient(object):
     ping_path = "/"
     # Error codes of a 409 to an apply whose key an earlier call still holds.
     in_flight_codes = ()
+    # Error codes of a 409 to a cancel of an option already cancelled under
+    # another key; raised as ``PermanentError`` with code ``ALREADY_CANCELLED``.
+    already_cancelled_codes = ()
 
     def __init__(self, base_url, token, timeout_connect=DEFAULT_TIMEOUT_CONNECT,
                  timeout_read=DEFAULT_TIMEOUT_READ, pool_size=DEFAULT_POOL_SIZE, session=None):
@@ -354,7 +357,7 @@ class BaseClient(object):
         if status == 409 and unsafe and code in self.in_flight_codes:
             # Another call with the same key is being answered: it may apply.
             raise UnknownOutcomeError(
-                "%s is still applying an earlier call with the same key for %s; it will be "
+                "%s is still processing an earlier call with the same key for %s; it will be "
                 "checked by reference before any resend." % (system, operation),
                 system=system, status=status, code=code)
         if 300 <= status < 400:
@@ -365,6 +368,28 @@ class BaseClient(object):
         raise PermanentError("%s refused %s (HTTP %s%s): %s" % (
             system, operation, status, ", %s" % code if code else "", message),
             system=system, status=status, code=code, remote_message=message)
+
+    def _send_cancel(self, operation, path, body, idempotency_key):
+        """POST a cancel (an unsafe request, like an apply) and return its JSON.
+
+        Error codes are made the same for every system: a 404 raises
+        ``PermanentError`` with ``code == OPTION_NOT_FOUND`` ("not_found"), a
+        409 for an option already cancelled under another key raises
+        ``PermanentError`` with ``code == ALREADY_CANCELLED``
+        ("already_cancelled"); the system's own code stays in ``remote_code``.
+        Every other answer is classified as for an apply.
+        """
+        if not idempotency_key:
+            raise ValueError("an idempotency key is required to cancel an option")
+        try:
+            return self._request(operation, "POST", path, body=body,
+                                 headers={"Idempotency-Key": idempotency_key}, unsafe=True)
+        except PermanentError as exc:
+            if exc.status == 404:
+                exc.code = OPTION_NOT_FOUND
+            elif exc.status == 409 and exc.code in self.already_cancelled_codes:
+                exc.code = ALREADY_CANCELLED
+            raise
 
     def ping(self):
         """Check URL and token with one authenticated call.

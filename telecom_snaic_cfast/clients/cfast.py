@@ -20,6 +20,7 @@ class CfastClient(BaseClient):
     system = "CFAST"
     ping_path = "/rest/v2/whoami"
     in_flight_codes = ("IDEMPOTENCY_KEY_IN_USE",)
+    already_cancelled_codes = ("OPTION_ALREADY_CANCELLED",)
 
     def find_line(self, phone_e164):
         """CFAST ID of the line with this E.164 number, or None when CFAST does not know it."""
@@ -77,6 +78,47 @@ class CfastClient(BaseClient):
                              "/rest/v2/one-off-options/search",
                              params={"externalReference": reference}, not_found_none=True)
         return _id(data, "option")
+
+    def get_option_status(self, reference):
+        """The option applied with our ``reference``: ``{"option_ref": "CF-000123",
+        "cancelled": bool}``, or None when CFAST never applied it."""
+        data = self._request("the read-back of option %s" % reference, "GET",
+                             "/rest/v2/one-off-options/search",
+                             params={"externalReference": reference}, not_found_none=True)
+        ref = _id(data, "option")
+        if not ref:
+            return None
+        option = data["option"]
+        cancelled = option.get("cancelled") is True or option.get("state") == "CANCELLED"
+        return {"option_ref": ref, "cancelled": cancelled}
+
+    def cancel_option(self, remote_line_id, remote_ref, reference, idempotency_key):
+        """Cancel the option CFAST applied as ``remote_ref`` ("CF-000123");
+        return its id.
+
+        CFAST's path names the option only: ``remote_line_id`` is used in
+        messages. ``reference`` is ours for the cancel (sent as
+        ``cancellationReference``, for CFAST's logs; may be empty). Send the
+        same ``idempotency_key`` on every retry: CFAST then replays its first
+        answer.
+
+        Raises as ``apply_option`` does; in addition a 404 (no such option) is
+        a ``PermanentError`` with ``code == OPTION_NOT_FOUND`` and a 409 for an
+        option already cancelled under another key (CFAST's
+        ``OPTION_ALREADY_CANCELLED``) one with ``code == ALREADY_CANCELLED``
+        ("already_cancelled", the same as SNAIC's).
+        """
+        body = {"cancellationReference": reference} if reference else {}
+        data = self._send_cancel(
+            "the cancel of option %s on line %s" % (remote_ref, remote_line_id),
+            "/rest/v2/one-off-options/%s/cancellation" % quote(str(remote_ref), safe=""), body,
+            idempotency_key)
+        ref = _id(data, "option")
+        if not ref:
+            raise UnknownOutcomeError(
+                "CFAST accepted the cancel of option %s but its reply has no option id; it will be "
+                "checked by reference before any resend." % remote_ref, system=self.system)
+        return ref
 
 
 def _id(data, envelope):

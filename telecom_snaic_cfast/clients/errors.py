@@ -34,6 +34,14 @@ CONFIGURATION = "configuration"
 UNKNOWN_OUTCOME = "unknown_outcome"
 UNEXPECTED = "unexpected"
 
+# ``PermanentError.code`` of a cancel refused because the option was already
+# cancelled under another idempotency key (HTTP 409), whatever the system's
+# own code (SNAIC "already_cancelled", CFAST "OPTION_ALREADY_CANCELLED").
+ALREADY_CANCELLED = "already_cancelled"
+# ``PermanentError.code`` of a cancel of an option the system does not know
+# (HTTP 404), whatever the system's own code; the same word as the family.
+OPTION_NOT_FOUND = NOT_FOUND
+
 
 class ApiError(Exception):
     """Base class of every error raised by the clients.
@@ -77,12 +85,15 @@ class PermanentError(ApiError):
     """The remote refused the request for a business reason (400, 404, 409, 422).
 
     ``status`` is the HTTP status; ``remote_message`` the message the remote
-    gave (also part of ``message``).
+    gave (also part of ``message``); ``remote_code`` the remote's own error
+    code, which ``code`` replaces by a shared constant for a cancel
+    (``ALREADY_CANCELLED``, ``OPTION_NOT_FOUND``).
     """
 
     def __init__(self, message, system=None, status=None, code=None, remote_message=None):
         super(PermanentError, self).__init__(message, system=system, status=status, code=code)
         self.remote_message = remote_message
+        self.remote_code = code
 
 
 class ConfigurationError(ApiError):

@@ -17,6 +17,7 @@ class SnaicClient(BaseClient):
     system = "SNAIC"
     ping_path = "/api/v1/ping"
     in_flight_codes = ("idempotency_key_in_use",)
+    already_cancelled_codes = ("already_cancelled",)
 
     def find_line(self, phone_e164):
         """SNAIC ID of the line with this E.164 number, or None when SNAIC does not know it."""
@@ -74,6 +75,42 @@ class SnaicClient(BaseClient):
         data = self._request("the read-back of option %s" % reference, "GET", "/api/v1/options/lookup",
                              params={"reference": reference}, not_found_none=True)
         return _id(data, "option_ref")
+
+    def get_option_status(self, reference):
+        """The option applied with our ``reference``: ``{"option_ref": "OP-123",
+        "cancelled": bool}``, or None when SNAIC never applied it."""
+        data = self._request("the read-back of option %s" % reference, "GET", "/api/v1/options/lookup",
+                             params={"reference": reference}, not_found_none=True)
+        ref = _id(data, "option_ref")
+        if not ref:
+            return None
+        cancelled = data.get("cancelled") is True or data.get("status") == "cancelled"
+        return {"option_ref": ref, "cancelled": cancelled}
+
+    def cancel_option(self, remote_line_id, remote_ref, reference, idempotency_key):
+        """Cancel the option SNAIC applied as ``remote_ref`` ("OP-123"); return
+        its ``option_ref``.
+
+        SNAIC's path names the option only: ``remote_line_id`` is used in
+        messages. ``reference`` is ours for the cancel (sent as
+        ``cancel_reference``, for SNAIC's logs; may be empty). Send the same
+        ``idempotency_key`` on every retry: SNAIC then replays its first answer.
+
+        Raises as ``apply_option`` does; in addition a 404 (no such option) is
+        a ``PermanentError`` with ``code == OPTION_NOT_FOUND`` and a 409 for an
+        option already cancelled under another key (SNAIC's
+        ``already_cancelled``) one with ``code == ALREADY_CANCELLED``.
+        """
+        body = {"cancel_reference": reference} if reference else {}
+        data = self._send_cancel(
+            "the cancel of option %s on line %s" % (remote_ref, remote_line_id),
+            "/api/v1/options/%s/cancel" % quote(str(remote_ref), safe=""), body, idempotency_key)
+        ref = _id(data, "option_ref")
+        if not ref:
+            raise UnknownOutcomeError(
+                "SNAIC accepted the cancel of option %s but its reply has no option_ref; it will be "
+                "checked by reference before any resend." % remote_ref, system=self.system)
+        return ref
 
 
 def _id(data, key):
