@@ -59,8 +59,8 @@ STATES = [
 # What a request does in its system: apply the MAJ's options, or cancel
 # those that another request applied (a reversal).
 OPERATIONS = [
-    ("apply", "Apply"),
-    ("cancel", "Cancel"),
+    ("apply", "Application"),
+    ("cancel", "Cancellation"),
 ]
 # The states after which nothing more is sent for a request.
 SETTLED_STATES = ("done", "error", "withdrawn", "void")
