@@ -20,6 +20,7 @@
         "views/product_template_views.xml",
         "views/telecom_subscription_views.xml",
         "wizards/telecom_deployment_finish.xml",
+        "wizards/telecom_deployment_reverse.xml",
         "views/telecom_deployment_views.xml",
         "views/telecom_line_update_views.xml",
         "wizards/telecom_line_recharge.xml",

@@ -5,6 +5,7 @@
 Plain pytest, no Odoo: `pytest -p no:odoo tests/test_simulator.py`.
 """
 import http.client
+import importlib.util
 import logging
 import os
 import re
@@ -838,6 +839,38 @@ def test_clients_cancel_exactly_once_under_random_faults(sim, system):
     assert stats["cancelled"] == stats["cancels"]["done"] == 20
     assert stats["cancels"]["already_cancelled"] == 0
     assert all(stats["faults"].get(f) for f in ("5xx", "429", "timeout_after_apply", "malformed", "drop")), stats
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_openapi_files_and_simulator_have_the_same_operations(system):
+    """docs/api/<system>.yaml and the simulator's routes name the same
+    operations on the same paths (cancel_option included)."""
+    yaml = pytest.importorskip("yaml")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    loader = importlib.util.spec_from_file_location("telecom_simulator", os.path.join(root, "simulator", "sim.py"))
+    sim_module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(sim_module)
+    with open(os.path.join(root, "docs", "api", "%s.yaml" % system)) as handle:
+        contract = yaml.safe_load(handle)
+    documented = {}
+    for path, methods in contract["paths"].items():
+        for method, operation in methods.items():
+            sample = re.sub(r"\{[^}]+\}", "X-1", path)
+            documented[operation["operationId"]] = (method.upper(), sample)
+    served = {}
+    for method, pattern, name in sim_module.SPECS[system].routes:
+        served[name] = (method, pattern)
+    aliases = {"cancel_option": "cancel"}
+    assert {aliases.get(name, name) for name in documented} == set(served)
+    for name, (method, sample) in documented.items():
+        route_method, pattern = served[aliases.get(name, name)]
+        assert route_method == method and pattern.match(sample), (name, method, sample)
+    cancel = contract["paths"][SPEC[system]["cancel"].replace("%s", "{option_ref}" if system == "snaic"
+                                                              else "{optionId}")]["post"]
+    assert set(cancel["responses"]) == {"200", "400", "401", "403", "404", "409", "422", "429", "503"}
+    assert any(p["name"] == "Idempotency-Key" and p["required"] for p in cancel["parameters"])
+    option = contract["components"]["schemas"]["Option"]["properties"]
+    assert {"cancelled", "cancelled_at" if system == "snaic" else "cancelledAt"} <= set(option)
 
 
 def test_clients_do_not_import_odoo():

@@ -2,8 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import html_escape
 from odoo.addons.telecom_parc.tools.access import (check_company_reachable,
                                                    check_still_writable)
 from odoo.addons.telecom_parc.tools.bulk import bulk_insert
@@ -50,6 +51,12 @@ COMMITMENTS = [
     ("24", "24 Months"),
     ("36", "36 Months"),
 ]
+
+# Who may reverse a done deployment (the Reverse button, the wizard
+# telecom.deployment.reverse, and the method behind them).
+REVERSAL_GROUP = "telecom_parc.group_telecom_manager"
+# Set only by the reversal itself (_telecom_reverse): never sent.
+REVERSAL_FIELDS = ("reversed_deployment_id", "reversal_reason")
 
 # What the MAJ copies and the options price: frozen once done.
 LOCKED_FIELDS = (
@@ -207,6 +214,31 @@ class TelecomDeployment(models.Model):
     )
     update_count = fields.Integer(
         string="MAJ Count", compute="_compute_update_count")
+    reversed_deployment_id = fields.Many2one(
+        comodel_name="telecom.deployment",
+        string="Reversal Of",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        copy=False,
+        help="The done deployment this reversal undoes: its options are "
+             "those of the reversed lines, with negative quantities and "
+             "amounts.",
+    )
+    reversal_ids = fields.One2many(
+        comodel_name="telecom.deployment",
+        inverse_name="reversed_deployment_id",
+        string="Reversals",
+        readonly=True,
+        copy=False,
+    )
+    reversal_count = fields.Integer(
+        string="Reversal Count", compute="_compute_reversal_count")
+    reversal_reason = fields.Text(
+        string="Reason of the Reversal",
+        readonly=True,
+        copy=False,
+    )
 
     # ------------------------------------------------------------------
     # Computes and constraints
@@ -249,6 +281,16 @@ class TelecomDeployment(models.Model):
         for deployment in self:
             deployment.update_count = counts.get(deployment.id, 0)
 
+    @api.multi
+    def _compute_reversal_count(self):
+        groups = self.read_group(
+            [("reversed_deployment_id", "in", self.ids)],
+            ["reversed_deployment_id"], ["reversed_deployment_id"])
+        counts = {group["reversed_deployment_id"][0]:
+                  group["reversed_deployment_id_count"] for group in groups}
+        for deployment in self:
+            deployment.reversal_count = counts.get(deployment.id, 0)
+
     @api.constrains("line_ids", "company_id")
     def _check_line_company(self):
         Line = self.env["telecom.line"].with_context(active_test=False)
@@ -286,6 +328,8 @@ class TelecomDeployment(models.Model):
         vals = drop_derived(self, vals)
         if vals.get("state", "draft") != "draft":
             self._telecom_refuse_state_write()
+        if any(vals.get(name) for name in REVERSAL_FIELDS):
+            self._telecom_refuse_reversal_write()
         check_company_reachable(self.env, vals.get("company_id"))
         # The reference comes from the sequence, whatever is sent.
         company_id = vals.get("company_id") or \
@@ -304,6 +348,8 @@ class TelecomDeployment(models.Model):
         vals.pop("name", None)
         if "state" in vals:
             self._telecom_refuse_state_write()
+        if set(vals) & set(REVERSAL_FIELDS):
+            self._telecom_refuse_reversal_write()
         if "company_id" in vals:
             check_company_reachable(self.env, vals["company_id"])
         locked = set(vals) & set(LOCKED_FIELDS)
@@ -335,6 +381,16 @@ class TelecomDeployment(models.Model):
             "buttons (Confirm, Finish, Cancel, Reset to Draft), "
             "that is the methods action_confirm, action_done, "
             "action_cancel and action_draft, which check it first."))
+
+    @api.model
+    def _telecom_refuse_reversal_write(self):
+        """Refuse the reversal's fields sent by a caller: a reversal is
+        made by the Reverse button, which checks it first."""
+        raise UserError(_(
+            "A reversal is made only by the Reverse button of a done "
+            "deployment (the method action_reverse and its wizard), which "
+            "checks who reverses what: its \"Reversal Of\" and its reason "
+            "cannot be set or changed otherwise."))
 
     @api.multi
     def _telecom_set_state(self, state):
@@ -399,8 +455,10 @@ class TelecomDeployment(models.Model):
         is the catalogue's, whatever was stored while it was a draft."""
         Option = self.env["telecom.deployment.option"]
         # Only the columns used, of thousands of options.
+        # A reversal keeps the prices of the deployment it reverses.
         options = Option.with_context(prefetch_fields=False).search([
-            ("deployment_id", "in", self.ids),
+            ("deployment_id", "in", self.filtered(
+                lambda d: not d.reversed_deployment_id).ids),
             ("price_overridden", "!=", True)])
         by_product = defaultdict(lambda: Option)
         for option in options:
@@ -560,6 +618,18 @@ class TelecomDeployment(models.Model):
     def _telecom_update_info_text(self):
         """The "MAJ info" text in the language of the context."""
         self.ensure_one()
+        if self.reversed_deployment_id:
+            return _("%(deployment)s: reversal of %(reversed)s "
+                     "(%(category)s), activated on %(date_activation)s. "
+                     "Reason: %(reason)s") % {
+                         "deployment": self.name,
+                         "reversed": self.reversed_deployment_id.name,
+                         "category": dict(self._fields[
+                             "category"]._description_selection(
+                                 self.env)).get(self.category),
+                         "date_activation": format_date(
+                             self.env, self.date_activation),
+                         "reason": self.reversal_reason}
         return _("%(deployment)s (%(category)s): installation finished on "
                  "%(date_installed)s, activated on %(date_activation)s.") % {
                      "deployment": self.name,
@@ -640,6 +710,11 @@ class TelecomDeployment(models.Model):
             currency = deployment.currency_id
             name = Update._telecom_name_for_date(deployment.date_activation)
             info = deployment._telecom_update_info()
+            # A reversal's MAJ say, in the same insert, which MAJ they
+            # reverse (telecom_snaic_cfast sends a cancel for them).
+            kind = "reversal" if deployment.reversed_deployment_id \
+                else "apply"
+            reversed_updates = deployment._telecom_reversed_updates()
             options_by_line = defaultdict(list)
             for option in deployment.option_ids:
                 options_by_line[option.line_id.id].append(
@@ -650,6 +725,8 @@ class TelecomDeployment(models.Model):
                 vals = deployment._telecom_prepare_update_vals(line, info)
                 vals.update({
                     "name": name,
+                    "update_kind": kind,
+                    "reversed_update_id": reversed_updates.get(line.id, False),
                     "currency_id": currency.id,
                     "amount_one_off": currency.round(sum(
                         option["amount"]
@@ -665,6 +742,7 @@ class TelecomDeployment(models.Model):
                         update_id=update_id,
                         line_id=line_id,
                         date=deployment.date_activation,
+                        update_kind=kind,
                         company_id=deployment.company_id.id,
                         currency_id=currency.id))
             bulk_insert(UpdateOption, option_rows)
@@ -675,3 +753,268 @@ class TelecomDeployment(models.Model):
         # Each MAJ in its line's chatter (off the click when it can be).
         updates._telecom_log_later()
         return updates
+
+    @api.multi
+    def _telecom_reversed_updates(self):
+        """{line id: MAJ id} of the MAJ of the deployment this reversal
+        reverses; empty for a deployment that is not a reversal."""
+        self.ensure_one()
+        if not self.reversed_deployment_id:
+            return {}
+        rows = self.env["telecom.line.update"].search_read(
+            [("deployment_id", "=", self.reversed_deployment_id.id)],
+            ["line_id"])
+        return {row["line_id"][0]: row["id"] for row in rows}
+
+    # ------------------------------------------------------------------
+    # Reversal (extourne)
+    # ------------------------------------------------------------------
+    @api.model
+    def _telecom_check_reverser(self):
+        """Refuse anyone but a Telecom Manager: a reversal cancels what
+        was applied and billed."""
+        if self.env.uid == SUPERUSER_ID or \
+                self.env.user.has_group(REVERSAL_GROUP):
+            return
+        raise AccessError(_(
+            "Only Telecom Managers can reverse a deployment; ask one of "
+            "them to do it."))
+
+    @api.multi
+    def _telecom_check_reversible(self):
+        """Raise a UserError naming this deployment when it cannot be
+        reversed: a reversal, or not done."""
+        self.ensure_one()
+        if self.reversed_deployment_id:
+            raise UserError(_(
+                "The deployment %(deployment)s is the reversal of "
+                "%(reversed)s: a reversal cannot be reversed. To apply the "
+                "options again, make a new deployment (e.g. a Recharge "
+                "DATA).") % {
+                    "deployment": self.name,
+                    "reversed": self.reversed_deployment_id.name})
+        if self.state != "done":
+            raise UserError(_(
+                "The deployment %(deployment)s is %(state)s: only a done "
+                "deployment can be reversed (its MAJ were applied). Cancel "
+                "it instead while it is not done.") % {
+                    "deployment": self.name,
+                    "state": self._telecom_state_label()})
+
+    @api.multi
+    def _telecom_reversed_lines(self):
+        """{line: reversal deployment} of the lines of this deployment
+        that a reversal already reversed."""
+        self.ensure_one()
+        updates = self.env["telecom.line.update"].sudo().search([
+            ("reversed_update_id.deployment_id", "=", self.id)])
+        return {update.line_id: update.deployment_id for update in updates}
+
+    @api.multi
+    def _telecom_lines_to_reverse(self):
+        """The lines of this deployment not reversed yet."""
+        self.ensure_one()
+        lines = self.with_context(active_test=False).line_ids
+        done = self._telecom_reversed_lines()
+        return lines.filtered(lambda line: line not in done)
+
+    @api.multi
+    def _telecom_check_reversal(self, lines, reason):
+        """Raise a UserError naming the deployment, the line and the fix
+        when ``lines`` of this deployment cannot be reversed for
+        ``reason``. Nothing is written."""
+        self.ensure_one()
+        self._telecom_check_reverser()
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        self._telecom_check_reversible()
+        if not (reason or "").strip():
+            raise UserError(_(
+                "Give the reason of the reversal of the deployment %s: it "
+                "is written in the MAJ of its lines.") % self.name)
+        if not lines:
+            raise UserError(_(
+                "Choose the lines of the deployment %s to reverse.") %
+                self.name)
+        foreign = lines - self.with_context(active_test=False).line_ids
+        if foreign:
+            raise UserError(_(
+                "The line(s) %(lines)s are not lines of the deployment "
+                "%(deployment)s: choose among its lines.") % {
+                    "lines": ", ".join(foreign[:10].mapped("name")),
+                    "deployment": self.name})
+        done = self._telecom_reversed_lines()
+        again = [line for line in lines if line in done]
+        if again:
+            raise UserError(_(
+                "A line is reversed at most once per deployment: on the "
+                "deployment %(deployment)s, %(lines)s. Leave these lines "
+                "out.") % {
+                    "deployment": self.name,
+                    "lines": ", ".join(
+                        _("the line %(line)s was already reversed by "
+                          "%(reversal)s") % {
+                              "line": line.name,
+                              "reversal": done[line].name}
+                        for line in again[:10])})
+
+    @api.multi
+    def _telecom_reverse(self, lines, reason):
+        """Reverse ``lines`` of this done deployment for ``reason``, in
+        one go: a reversal deployment of the same operators, category and
+        company, whose options are the lines' options with negative
+        quantities (at the same unit prices), done at once today, and
+        whose MAJ reverse the MAJ of these lines. Telecom Managers only;
+        every check comes before anything is written. Returns the
+        reversal."""
+        self.ensure_one()
+        lines = lines.with_context(active_test=False)
+        self._telecom_check_reversal(lines, reason)
+        # One reversal of this deployment at a time. Two at once of the
+        # same line: the second waits here, then its MAJ meet the unique
+        # key of reversed_update_id (its snapshot predates the first).
+        self.env.cr.execute(
+            "SELECT id FROM telecom_deployment WHERE id = %s FOR UPDATE",
+            (self.id,))
+        lang = stored_lang(self.env, self.company_id, self.env.user)
+        today = fields.Date.context_today(self)
+        reversal = self.create({
+            "partner_operator_id": self.partner_operator_id.id,
+            "collection_operator_id": self.collection_operator_id.id,
+            "category": self.category,
+            "framework_agreement": self.framework_agreement,
+            "framework_agreement_ref": self.framework_agreement_ref,
+            "commitment": self.commitment,
+            "company_id": self.company_id.id,
+            "date_planned": today,
+            "date_installed": today,
+            "date_activation": today,
+            "origin": self.with_context(
+                lang=lang)._telecom_reversal_origin(),
+            "line_ids": [(6, 0, lines.ids)],
+        })
+        # Set here only: write() refuses them from anyone.
+        super(TelecomDeployment, reversal).write({
+            "reversed_deployment_id": self.id,
+            "reversal_reason": reason.strip(),
+        })
+        self._telecom_copy_reversed_options(reversal, lines)
+        reversal.action_done()
+        self.with_context(lang=lang)._telecom_post_reversal(reversal)
+        return reversal
+
+    @api.multi
+    def _telecom_reversal_origin(self):
+        """The origin of a reversal of this deployment, in the language
+        of the context."""
+        self.ensure_one()
+        return _("Reversal of %s") % self.name
+
+    @api.multi
+    def _telecom_copy_reversed_options(self, reversal, lines):
+        """Insert in ``reversal`` the options of ``lines`` in this
+        deployment with negative quantities and amounts, at their unit
+        prices (never priced again), in one query."""
+        self.ensure_one()
+        Option = self.env["telecom.deployment.option"]
+        Option.check_access_rights("create")
+        options = Option.with_context(prefetch_fields=False).search([
+            ("deployment_id", "=", self.id), ("line_id", "in", lines.ids)])
+        currency = reversal.currency_id
+        bulk_insert(Option, [{
+            "deployment_id": reversal.id,
+            "sequence": option.sequence,
+            "line_id": option.line_id.id,
+            "product_id": option.product_id.id,
+            "quantity": -option.quantity,
+            "price_unit": option.price_unit,
+            "price_overridden": option.price_overridden,
+            "amount": option_amount(currency, -option.quantity,
+                                    option.price_unit),
+            "currency_id": currency.id,
+            "company_id": reversal.company_id.id,
+        } for option in options])
+        totals = ["option_count", "amount_one_off"]
+        reversal.invalidate_cache(["option_ids"] + totals, reversal.ids)
+        for name in totals:
+            self.env.add_todo(self._fields[name], reversal)
+        reversal.recompute()
+
+    @api.multi
+    def _telecom_post_reversal(self, reversal):
+        """Link this deployment and its ``reversal`` in their chatters, in
+        the language of the context."""
+        self.ensure_one()
+
+        def link(deployment):
+            return '<a href="#" data-oe-model="telecom.deployment" ' \
+                'data-oe-id="%d">%s</a>' % (deployment.id,
+                                            html_escape(deployment.name))
+        reason = html_escape(reversal.reversal_reason)
+        self._telecom_post_note(_(
+            "Reversed by %(reversal)s for %(count)d line(s). Reason: "
+            "%(reason)s") % {
+                "reversal": link(reversal),
+                "count": len(reversal.line_ids),
+                "reason": reason})
+        reversal._telecom_post_note(_(
+            "Reversal of %(deployment)s. Reason: %(reason)s") % {
+                "deployment": link(self), "reason": reason})
+
+    @api.multi
+    def _telecom_post_note(self, body):
+        """Log ``body`` (HTML, its values escaped) as an internal note of
+        the current user in this deployment's chatter, through the ORM:
+        without ``message_post``'s e-mails, which refuse a user without an
+        e-mail address."""
+        self.ensure_one()
+        user = self.env.user
+        return self.env["mail.message"].sudo().create({
+            "model": self._name,
+            "res_id": self.id,
+            "record_name": self.name,
+            "message_type": "notification",
+            "subtype_id": self.env.ref("mail.mt_note").id,
+            "author_id": user.partner_id.id,
+            "email_from": user.partner_id.email_formatted
+            if user.email else False,
+            "body": "<p>%s</p>" % body,
+        })
+
+    @api.multi
+    def action_reverse(self):
+        """Open the wizard that reverses lines of this done deployment
+        (Telecom Managers): its options are cancelled with negative
+        quantities and amounts."""
+        self.ensure_one()
+        self._telecom_check_reverser()
+        self._telecom_check_reversible()
+        if not self._telecom_lines_to_reverse():
+            raise UserError(_(
+                "Every line of the deployment %s is already reversed: see "
+                "its reversals.") % self.name)
+        action = self.env.ref(
+            "telecom_recharge.telecom_deployment_reverse_action").read()[0]
+        action["context"] = {"active_model": self._name,
+                             "active_id": self.id,
+                             "active_ids": self.ids}
+        return action
+
+    @api.multi
+    def action_view_reversals(self):
+        """Open the reversals of this deployment."""
+        self.ensure_one()
+        action = self.env.ref(
+            "telecom_recharge.telecom_deployment_action").read()[0]
+        action["context"] = {}
+        if len(self.reversal_ids) == 1:
+            action.update({
+                "view_mode": "form",
+                "views": [(self.env.ref(
+                    "telecom_recharge.telecom_deployment_view_form").id,
+                    "form")],
+                "res_id": self.reversal_ids.id,
+            })
+        else:
+            action["domain"] = [("reversed_deployment_id", "=", self.id)]
+        return action

@@ -37,7 +37,8 @@ class TelecomLine(models.Model):
         string="One-off Options",
         compute="_compute_one_off_summary",
         help="The one-off options of the MAJ of the current month (by "
-             "activation date), e.g. \"Recharge DATA 1Go (Abo <50Go) x2\".",
+             "activation date), e.g. \"Recharge DATA 1Go (Abo <50Go) x2\"; "
+             "a reversal shows apart, with its negative quantity.",
     )
     open_deployment_count = fields.Integer(
         string="Open Deployments",
@@ -90,14 +91,17 @@ class TelecomLine(models.Model):
                 [("line_id", "in", lines.ids),
                  ("date", ">=", fields.Date.to_string(start)),
                  ("date", "<", fields.Date.to_string(end))],
-                ["line_id", "name", "quantity"],
-                ["line_id", "name"],
-                orderby="name",
+                ["line_id", "name", "update_kind", "quantity"],
+                ["line_id", "name", "update_kind"],
+                orderby="name, update_kind",
                 lazy=False)
             for group in groups:
-                summaries[group["line_id"][0]].append(
-                    "%s \u00d7%s" % (group["name"],
-                                     format_quantity(group["quantity"])))
+                text = "%s \u00d7%s" % (group["name"],
+                                        format_quantity(group["quantity"]))
+                if group["update_kind"] == "reversal":
+                    # Its quantity is negative: "... ×-2 (reversal)".
+                    text = _("%s (reversal)") % text
+                summaries[group["line_id"][0]].append(text)
         for line in self:
             line.one_off_summary = ", ".join(summaries.get(line.id, []))
 

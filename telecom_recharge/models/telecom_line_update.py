@@ -8,6 +8,13 @@ from odoo.addons.telecom_parc.tools.lang import stored_lang
 
 from .telecom_deployment import CATEGORIES, COMMITMENTS
 
+# What a MAJ does to its line: applies the options of its deployment, or
+# reverses (extourne) the MAJ of an earlier deployment.
+UPDATE_KINDS = [
+    ("apply", "Top-up"),
+    ("reversal", "Reversal"),
+]
+
 
 class TelecomLineUpdate(models.Model):
     """The update ("MAJ", mise à jour) of a line made by a done
@@ -89,6 +96,26 @@ class TelecomLineUpdate(models.Model):
         currency_field="currency_id",
     )
     info = fields.Text(string="MAJ Info", readonly=True)
+    update_kind = fields.Selection(
+        selection=UPDATE_KINDS,
+        string="Kind",
+        required=True,
+        readonly=True,
+        index=True,
+        default="apply",
+        help="Top-up: the MAJ applies the one-off options of its deployment. "
+             "Reversal: it cancels the MAJ of the same line made by an "
+             "earlier deployment, with negative quantities and amounts.",
+    )
+    reversed_update_id = fields.Many2one(
+        comodel_name="telecom.line.update",
+        string="Reversed MAJ",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        help="The MAJ of the same line, made by the reversed deployment, "
+             "that this reversal cancels.",
+    )
     company_id = fields.Many2one(
         comodel_name="res.company",
         required=True,
@@ -104,6 +131,11 @@ class TelecomLineUpdate(models.Model):
     _sql_constraints = [
         ("deployment_line_uniq", "unique(deployment_id, line_id)",
          "A deployment makes one MAJ per line."),
+        # A line is reversed at most once per deployment: its MAJ there is
+        # reversed once.
+        ("reversed_update_uniq", "unique(reversed_update_id)",
+         "A MAJ is reversed at most once: the line was already reversed "
+         "for this deployment."),
     ]
 
     # ------------------------------------------------------------------
@@ -192,6 +224,15 @@ class TelecomLineUpdate(models.Model):
                     for option in update.option_ids)
             else:
                 options = _("no one-off option")
+            if update.update_kind == "reversal":
+                notes.append((update.line_id.id, _(
+                    "%(update)s made by the deployment %(deployment)s, "
+                    "reversal of %(reversed)s: %(options)s") % {
+                        "update": update.name,
+                        "deployment": update.deployment_id.name,
+                        "reversed": update.reversed_update_id.deployment_id.name,
+                        "options": options}))
+                continue
             notes.append((update.line_id.id, _(
                 "%(update)s made by the deployment %(deployment)s: "
                 "%(options)s") % {

@@ -42,6 +42,9 @@ class TelecomLineUpdateOption(models.Model):
     currency_id = fields.Many2one(
         related="update_id.currency_id", string="Currency", store=True,
         readonly=True)
+    update_kind = fields.Selection(
+        related="update_id.update_kind", string="Kind", store=True,
+        readonly=True)
 
     # The history of a MAJ: see telecom.line.update. These always refuse,
     # so they call no super(): done deployments insert the options of the

@@ -6,6 +6,7 @@ from odoo.addons.telecom_parc.models.telecom_parc import SERVICE_TYPES
 
 from .product_template import OPTION_KINDS
 from .telecom_deployment import CATEGORIES, DEPLOYMENT_STATES
+from .telecom_line_update import UPDATE_KINDS
 
 
 class TelecomOneOffReport(models.Model):
@@ -30,6 +31,13 @@ class TelecomOneOffReport(models.Model):
     category = fields.Selection(selection=CATEGORIES, readonly=True)
     update_id = fields.Many2one(
         comodel_name="telecom.line.update", string="MAJ", readonly=True)
+    kind = fields.Selection(
+        selection=UPDATE_KINDS, readonly=True,
+        help="Reversal: the option of a reversal deployment, with negative "
+             "quantity and amount, dated the day of the reversal.")
+    reversed_deployment_id = fields.Many2one(
+        comodel_name="telecom.deployment", string="Reversal Of",
+        readonly=True)
     line_id = fields.Many2one(comodel_name="telecom.line", readonly=True)
     site_id = fields.Many2one(comodel_name="telecom.site", readonly=True)
     parc_id = fields.Many2one(comodel_name="telecom.parc", readonly=True)
@@ -66,6 +74,9 @@ class TelecomOneOffReport(models.Model):
                        d.state AS state,
                        d.category AS category,
                        u.id AS update_id,
+                       CASE WHEN d.reversed_deployment_id IS NULL
+                            THEN 'apply' ELSE 'reversal' END AS kind,
+                       d.reversed_deployment_id AS reversed_deployment_id,
                        o.line_id AS line_id,
                        l.site_id AS site_id,
                        l.parc_id AS parc_id,

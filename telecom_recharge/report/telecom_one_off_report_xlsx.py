@@ -6,6 +6,8 @@ from odoo.exceptions import UserError
 # strftime directives of a language's date format, as Excel's number format.
 EXCEL_DATE_PARTS = (("%d", "dd"), ("%m", "mm"), ("%Y", "yyyy"), ("%y", "yy"),
                     ("%b", "mmm"), ("%B", "mmmm"))
+# Negative quantities and amounts (a reversal) in red, with their sign.
+NUMBER_FORMAT = "#,##0.00;[Red]-#,##0.00"
 
 
 class TelecomOneOffReportXlsx(models.AbstractModel):
@@ -34,8 +36,11 @@ class TelecomOneOffReportXlsx(models.AbstractModel):
     @api.model
     def _telecom_columns(self):
         """(title, width, value of a row, kind) of each column."""
-        states = dict(self.env["telecom.one.off.report"]._fields[
-            "state"]._description_selection(self.env))
+        report = self.env["telecom.one.off.report"]
+        states = dict(report._fields["state"]._description_selection(
+            self.env))
+        kinds = dict(report._fields["kind"]._description_selection(
+            self.env))
         return [
             (_("Date"), 12, lambda r: r.date, "date"),
             (_("Customer"), 28, lambda r: r.partner_id.display_name, "text"),
@@ -52,6 +57,9 @@ class TelecomOneOffReportXlsx(models.AbstractModel):
             (_("Currency"), 9, lambda r: r.currency_id.name, "text"),
             (_("Deployment"), 14, lambda r: r.deployment_id.name, "text"),
             (_("Status"), 12, lambda r: states.get(r.state, ""), "text"),
+            (_("Kind"), 12, lambda r: kinds.get(r.kind, ""), "text"),
+            (_("Reversal Of"), 14, lambda r: r.reversed_deployment_id.name,
+             "text"),
         ]
 
     @api.model
@@ -70,13 +78,13 @@ class TelecomOneOffReportXlsx(models.AbstractModel):
         bold = workbook.add_format({"bold": True})
         formats = {
             "text": None,
-            "number": workbook.add_format({"num_format": "#,##0.00"}),
-            "money": workbook.add_format({"num_format": "#,##0.00"}),
+            "number": workbook.add_format({"num_format": NUMBER_FORMAT}),
+            "money": workbook.add_format({"num_format": NUMBER_FORMAT}),
             "date": workbook.add_format(
                 {"num_format": self._telecom_date_format()}),
         }
         total_format = workbook.add_format(
-            {"bold": True, "num_format": "#,##0.00"})
+            {"bold": True, "num_format": NUMBER_FORMAT})
         columns = self._telecom_columns()
         for col, (title, width, _value, _kind) in enumerate(columns):
             sheet.set_column(col, col, width)

@@ -12,3 +12,4 @@ from . import test_concurrency
 from . import test_locks
 from . import test_screens
 from . import test_stored_lang
+from . import test_reversal

@@ -16,8 +16,9 @@ import requests
 import responses
 from urllib3.exceptions import ProtocolError
 
-from ..clients import (CfastClient, ConfigurationError, PermanentError, RetryableError,
-                       SnaicClient, UnknownOutcomeError, make_client)
+from ..clients import (ALREADY_CANCELLED, OPTION_NOT_FOUND, CfastClient, ConfigurationError,
+                       PermanentError, RetryableError, SnaicClient, UnknownOutcomeError,
+                       make_client)
 from ..clients import base as client_base
 from ..clients.base import parse_retry_after
 
@@ -84,6 +85,19 @@ class ClientCases(object):
     def assert_apply_body(self, sent):
         raise NotImplementedError
 
+    def cancel_url(self, remote_ref):
+        raise NotImplementedError
+
+    def cancelled_body(self, cancelled=True):
+        """The option as answered by a cancel or a read-back."""
+        raise NotImplementedError
+
+    def cancel_body_sent(self, reference):
+        raise NotImplementedError
+
+    already_cancelled_code = None
+    not_found_code = None
+
     # -- fixtures ----------------------------------------------------------
     def setUp(self):
         super(ClientCases, self).setUp()
@@ -101,6 +115,9 @@ class ClientCases(object):
         return (client or self.client).apply_option(
             self.line_id, "RDATA1G-LT50", 2.0, 1.0, "2026-03-01", self.reference, self.key,
             site_id=self.site_id, customer_id=self.customer_id)
+
+    def cancel(self, key=None, reference="telecom_test:REV-42"):
+        return self.client.cancel_option(self.line_id, self.remote_ref, reference, key or "cancel:" + self.key)
 
     def error_body(self, code, message):
         return {"error": {"code": code, "message": message}}
@@ -288,6 +305,141 @@ class ClientCases(object):
         self.assertIsNone(self.client.get_option(self.reference))
         self.assertIn("telecom_test%3AMAJ-42%3A", self.mock.calls[0].request.url)
 
+    def test_get_option_status_says_cancelled_or_not_or_none(self):
+        self.mock.add(responses.GET, self.option_url(), json=self.cancelled_body(False), status=200)
+        self.mock.add(responses.GET, self.option_url(), json=self.cancelled_body(True), status=200)
+        self.mock.add(responses.GET, self.option_url(), json=self.option_body(), status=200)
+        self.mock.add(responses.GET, self.option_url(), json=self.error_body("not_found", "never applied"),
+                      status=404)
+        self.assertEqual(self.client.get_option_status(self.reference),
+                         {"option_ref": self.remote_ref, "cancelled": False})
+        self.assertEqual(self.client.get_option_status(self.reference),
+                         {"option_ref": self.remote_ref, "cancelled": True})
+        # an answer without the cancel fields: not cancelled
+        self.assertEqual(self.client.get_option_status(self.reference),
+                         {"option_ref": self.remote_ref, "cancelled": False})
+        self.assertIsNone(self.client.get_option_status(self.reference))
+        self.assertIn("telecom_test%3AMAJ-42%3A", self.mock.calls[0].request.url)
+
+    def test_get_option_status_errors_are_retryable(self):
+        self.mock.add(responses.GET, self.option_url(), json=self.error_body("x", "down"), status=503)
+        self.mock.add(responses.GET, self.option_url(), body=requests.exceptions.ReadTimeout("timed out"))
+        for _ in range(2):
+            with self.assertRaises(RetryableError):
+                self.client.get_option_status(self.reference)
+
+    # -- cancel --------------------------------------------------------------
+    def test_cancel_sends_the_key_our_reference_and_returns_the_remote_ref(self):
+        self.mock.add(responses.POST, self.cancel_url(self.remote_ref), json=self.cancelled_body(), status=200)
+        self.assertEqual(self.cancel(), self.remote_ref)
+        request = self.mock.calls[0].request
+        self.assertEqual(request.headers["Idempotency-Key"], "cancel:" + self.key)
+        self.assertEqual(request.headers["Authorization"], "Bearer %s" % TOKEN)
+        self.assertEqual(request.req_kwargs["timeout"], (3.05, 30.0))
+        self.assertEqual(json.loads(request.body), self.cancel_body_sent("telecom_test:REV-42"))
+
+    def test_cancel_without_our_reference_sends_an_empty_object(self):
+        self.mock.add(responses.POST, self.cancel_url(self.remote_ref), json=self.cancelled_body(), status=200)
+        self.assertEqual(self.cancel(reference=None), self.remote_ref)
+        self.assertEqual(json.loads(self.mock.calls[0].request.body), {})
+
+    def test_cancel_quotes_the_remote_ref_in_the_path(self):
+        self.mock.add(responses.POST, self.cancel_url("A%2FB"), json=self.cancelled_body(), status=200)
+        self.client.cancel_option(self.line_id, "A/B", None, self.key)
+        self.assertEqual(len(self.mock.calls), 1)
+
+    def test_cancel_requires_an_idempotency_key(self):
+        with self.assertRaises(ValueError):
+            self.client.cancel_option(self.line_id, self.remote_ref, "telecom_test:REV-42", "")
+        self.assertEqual(len(self.mock.calls), 0)
+
+    def test_cancel_replayed_by_the_same_key_returns_the_remote_ref(self):
+        url = self.cancel_url(self.remote_ref)
+        self.mock.add(responses.POST, url, json=self.cancelled_body(), status=200)
+        self.mock.add(responses.POST, url, json=self.cancelled_body(), status=200,
+                      headers={"Idempotent-Replayed": "true"})
+        self.assertEqual(self.cancel(), self.remote_ref)
+        self.assertEqual(self.cancel(), self.remote_ref)
+        calls = self.mock.calls
+        self.assertEqual(calls[0].request.headers["Idempotency-Key"], calls[1].request.headers["Idempotency-Key"])
+        self.assertEqual(calls[0].request.body, calls[1].request.body)
+
+    def test_cancel_already_cancelled_by_another_key_has_one_code_for_every_system(self):
+        self.mock.add(responses.POST, self.cancel_url(self.remote_ref), status=409,
+                      json=self.error_body(self.already_cancelled_code, "already cancelled"))
+        with self.assertRaises(PermanentError) as caught:
+            self.cancel()
+        error = caught.exception
+        self.assertEqual((error.status, error.code), (409, ALREADY_CANCELLED))
+        self.assertEqual(error.code, "already_cancelled")
+        self.assertEqual(error.remote_code, self.already_cancelled_code)
+        self.assertIn(self.remote_ref, str(error))
+        self.assert_no_token(error)
+
+    def test_cancel_other_409_keep_their_code(self):
+        code = {"snaic": "idempotency_key_reused", "cfast": "IDEMPOTENCY_CONFLICT"}[self.system]
+        self.mock.add(responses.POST, self.cancel_url(self.remote_ref), status=409,
+                      json=self.error_body(code, "key already used with a different request"))
+        with self.assertRaises(PermanentError) as caught:
+            self.cancel()
+        self.assertEqual((caught.exception.status, caught.exception.code), (409, code))
+
+    def test_cancel_of_an_unknown_option_is_not_found(self):
+        self.mock.add(responses.POST, self.cancel_url(self.remote_ref), status=404,
+                      json=self.error_body(self.not_found_code, "no option %s" % self.remote_ref))
+        with self.assertRaises(PermanentError) as caught:
+            self.cancel()
+        error = caught.exception
+        self.assertEqual((error.status, error.code, error.remote_code), (404, OPTION_NOT_FOUND, self.not_found_code))
+        self.assertEqual(error.code, "not_found")
+
+    def test_cancel_422_is_permanent(self):
+        self.mock.add(responses.POST, self.cancel_url(self.remote_ref), status=422,
+                      json=self.error_body("validation", "bad reference"))
+        with self.assertRaises(PermanentError) as caught:
+            self.cancel()
+        self.assertEqual(caught.exception.status, 422)
+
+    def test_cancel_5xx_and_429_are_retryable(self):
+        url = self.cancel_url(self.remote_ref)
+        self.mock.add(responses.POST, url, json=self.error_body("unavailable", "down"), status=503)
+        self.mock.add(responses.POST, url, json=self.error_body("rate_limited", "slow down"), status=429,
+                      headers={"Retry-After": "7"})
+        with self.assertRaises(RetryableError) as caught:
+            self.cancel()
+        self.assertEqual((caught.exception.status, caught.exception.retry_after), (503, None))
+        with self.assertRaises(RetryableError) as caught:
+            self.cancel()
+        self.assertEqual((caught.exception.status, caught.exception.retry_after), (429, 7))
+
+    def test_cancel_timeout_drop_or_unreadable_answer_is_unknown_outcome(self):
+        url = self.cancel_url(self.remote_ref)
+        self.mock.add(responses.POST, url, body=requests.exceptions.ReadTimeout("timed out"))
+        self.mock.add(responses.POST, url, body=dropped())
+        self.mock.add(responses.POST, url, body='{"option', status=200, content_type="application/json")
+        self.mock.add(responses.POST, url, json={"status": "queued"}, status=200)
+        code = self.client.in_flight_codes[0]
+        self.mock.add(responses.POST, url, status=409, json=self.error_body(code, "still processing"))
+        for _ in range(5):
+            with self.assertRaises(UnknownOutcomeError) as caught:
+                self.cancel()
+            self.assertIn("checked by reference", str(caught.exception))
+            self.assert_no_token(caught.exception)
+
+    def test_cancel_connect_timeout_is_retryable(self):
+        self.mock.add(responses.POST, self.cancel_url(self.remote_ref),
+                      body=requests.exceptions.ConnectTimeout("connect timed out"))
+        with self.assertRaises(RetryableError) as caught:
+            self.cancel()
+        self.assertIn("nothing was sent", str(caught.exception))
+
+    def test_cancel_401_is_a_configuration_error(self):
+        self.mock.add(responses.POST, self.cancel_url(self.remote_ref), status=401,
+                      json=self.error_body("unauthorized", "invalid token %s" % TOKEN))
+        with self.assertRaises(ConfigurationError) as caught:
+            self.cancel()
+        self.assert_no_token(caught.exception)
+
     # -- ping --------------------------------------------------------------
     def test_ping_ok(self):
         self.mock.add(responses.GET, self.ping_url(), json={}, status=200)
@@ -390,6 +542,19 @@ class TestSnaicClient(ClientCases, unittest.TestCase):
             "site_id": self.site_id, "customer_id": self.customer_id})
         self.assertIsInstance(sent["quantity"], int)
 
+    already_cancelled_code = "already_cancelled"
+    not_found_code = "not_found"
+
+    def cancel_url(self, remote_ref):
+        return self.base_url + "/api/v1/options/%s/cancel" % remote_ref
+
+    def cancelled_body(self, cancelled=True):
+        return dict(self.option_body(), status="cancelled" if cancelled else "applied", cancelled=cancelled,
+                    cancelled_at="2026-03-02T10:00:00Z" if cancelled else None)
+
+    def cancel_body_sent(self, reference):
+        return {"cancel_reference": reference}
+
 
 class TestCfastClient(ClientCases, unittest.TestCase):
     system = "cfast"
@@ -437,6 +602,21 @@ class TestCfastClient(ClientCases, unittest.TestCase):
             "productCode": "RDATA1G-LT50", "quantity": 2, "unitPrice": "1.00",
             "effectiveDate": "2026-03-01", "externalReference": self.reference,
             "siteId": 5101, "accountId": 90001})
+
+    already_cancelled_code = "OPTION_ALREADY_CANCELLED"
+    not_found_code = "NOT_FOUND"
+
+    def cancel_url(self, remote_ref):
+        return self.base_url + "/rest/v2/one-off-options/%s/cancellation" % remote_ref
+
+    def cancelled_body(self, cancelled=True):
+        body = self.option_body()
+        body["option"].update(state="CANCELLED" if cancelled else "APPLIED", cancelled=cancelled,
+                              cancelledAt="2026-03-02T10:00:00Z" if cancelled else None)
+        return body
+
+    def cancel_body_sent(self, reference):
+        return {"cancellationReference": reference}
 
 
 class TestConnectionRefused(unittest.TestCase):
