@@ -270,6 +270,8 @@ class TelecomSyncRequest(models.Model):
         """(cancellation id, its reference, its key, line id, our reference
         of the original option, its remote reference, the option id) per
         option of the originals of these cancellations, in one query."""
+        if not self:
+            return []
         self.env.cr.execute("""
             SELECT c.id, c.reference, c.idempotency_key, u.line_id,
                    o.reference, o.remote_ref, uo.id
