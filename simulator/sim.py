@@ -406,10 +406,10 @@ class SystemState(object):
     def pick_fault(self, operation):
         """The fault for this request: the first matching script entry (consumed),
         else a seeded random draw from the rates. Returns (fault or None, entry)."""
-        targets = (operation, "any")
-        if operation == "cancel" and self.faults["apply_covers_cancel"]:
-            targets += ("apply",)
         with self.lock:
+            targets = (operation, "any")
+            if operation == "cancel" and self.faults["apply_covers_cancel"]:
+                targets += ("apply",)
             for entry in self.faults["script"]:
                 if entry["times"] > 0 and entry["match"] in targets:
                     entry["times"] -= 1
