@@ -305,7 +305,8 @@ class SystemState(object):
             self.option_counter = 0
             self.auto_counter = 0
             self.stats = {"requests": {}, "faults": {}, "statuses": {}, "replays": 0,
-                          "cancels": {"done": 0, "replayed": 0, "already_cancelled": 0, "not_found": 0}}
+                          "cancels": {"done": 0, "replayed": 0, "already_cancelled": 0, "not_found": 0,
+                                      "key_reused": 0, "key_in_use": 0}}
             self.set_faults({})
             mine = seed.get(self.spec.key, {})
             self.add_seed({"lines": mine.get("lines", {}), "sites": mine.get("sites", {}),
@@ -405,10 +406,10 @@ class SystemState(object):
     def pick_fault(self, operation):
         """The fault for this request: the first matching script entry (consumed),
         else a seeded random draw from the rates. Returns (fault or None, entry)."""
-        targets = (operation, "any")
-        if operation == "cancel" and self.faults["apply_covers_cancel"]:
-            targets += ("apply",)
         with self.lock:
+            targets = (operation, "any")
+            if operation == "cancel" and self.faults["apply_covers_cancel"]:
+                targets += ("apply",)
             for entry in self.faults["script"]:
                 if entry["times"] > 0 and entry["match"] in targets:
                     entry["times"] -= 1
@@ -553,6 +554,7 @@ class SystemState(object):
             if key in self.keys:
                 first_fingerprint, status, payload = self.keys[key]
                 if first_fingerprint != fingerprint:
+                    self.stats["cancels"]["key_reused"] += 1
                     raise ApiFailure(409, "key_reused", "Idempotency-Key %s was already used with a "
                                      "different request" % key)
                 self.stats["cancels"]["replayed"] += 1
@@ -728,6 +730,8 @@ class Handler(BaseHTTPRequestHandler):
             if key in state.in_flight:
                 state.count("requests", operation)
                 state.count("statuses", "409 in flight")
+                if operation == "cancel":
+                    state.stats["cancels"]["key_in_use"] += 1
                 raise ApiFailure(409, "key_in_flight", "a request with Idempotency-Key %s is still "
                                  "being processed; try again later" % key)
             state.in_flight.add(key)
