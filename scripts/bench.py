@@ -14,6 +14,12 @@ then measures, in this Odoo process:
    system: seconds from the jobs queued to the last request settled,
    requests per second, and the simulators' applied count (must be lines x
    2, no duplicate);
+4. the same lines topped up again, their IDs known: the push of the applies
+   only;
+5. that second top-up reversed (every line): the reversal's confirm
+   (seconds, SQL queries), then the push of its cancellations by the
+   server's jobs (seconds, requests per second, options the simulators
+   hold cancelled: must be lines x 2);
 
 then, with the simulators at ``--slow-latency`` ms, the push rate per
 system at each of the ``--limits`` of concurrent requests set on the
@@ -228,6 +234,29 @@ def measure_size(registry, sim, index, size, data_gb):
     row.update(push_known_s=seconds,
                push_known_rps=len(request_ids) / seconds if seconds else 0,
                push_known_done=counts.get("done", 0))
+    # 5. That top-up reversed (every line): the confirm a Telecom Manager
+    #    waits for, then the push of its cancellations by the server's jobs,
+    #    from its commit.
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        deployment = env["telecom.sync.request"].browse(request_ids[:1]).deployment_id
+        with Counter(cr) as step:
+            wizard = env["telecom.deployment.reverse"].with_context(
+                active_model="telecom.deployment", active_id=deployment.id).create(
+                    {"reason": "bench"})
+            action = wizard.action_confirm()
+            cr.commit()
+        committed = time.time()
+        cancel_ids = env["telecom.deployment"].browse(action["res_id"]).sync_request_ids.ids
+        row.update(reverse_s=step.seconds, reverse_queries=step.queries,
+                   cancel_requests=len(cancel_ids))
+    counts, seconds = push_by_jobs(registry, cancel_ids, started=committed)
+    row.update(cancel_push_s=seconds,
+               cancel_rps=len(cancel_ids) / seconds if seconds else 0,
+               cancel_done=counts.get("done", 0),
+               cancelled=sum(1 for system in ("snaic", "cfast")
+                             for a in sim.applied(system)
+                             if a["phone"] in numbers_set and a.get("cancelled")))
     row["confirm_queries_per_line"] = row["confirm_queries"] / float(size)
     row["done_queries_per_line"] = row["done_queries"] / float(size)
     return row
@@ -265,7 +294,7 @@ def push_by_jobs(registry, request_ids, timeout=1800, started=None):
         ids = tuple(request_ids)
         while time.time() - started < timeout:
             cr.execute("SELECT count(*) FROM telecom_sync_request WHERE id IN %s AND "
-                       "(state IN ('sent', 'unknown') OR (state = 'pending' AND "
+                       "(state IN ('waiting', 'sent', 'unknown') OR (state = 'pending' AND "
                        "next_attempt_at IS NULL))", (ids,))
             left = cr.fetchone()[0]
             cr.commit()
@@ -615,6 +644,14 @@ def report(results):
         print("| %d | %.2f | %.0f | %d / %d |" % (
             r["lines"], r["push_known_s"], r["push_known_rps"], r["push_known_done"],
             r["lines"] * 2))
+    print("\nThat second top-up reversed (every line): the confirm, then the push of its "
+          "cancellations")
+    print("| lines | reverse s | queries | push s | req/s | done | cancelled |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results["sizes"]:
+        print("| %d | %.2f | %d | %.2f | %.0f | %d / %d | %d |" % (
+            r["lines"], r["reverse_s"], r["reverse_queries"], r["cancel_push_s"],
+            r["cancel_rps"], r["cancel_done"], r["cancel_requests"], r["cancelled"]))
     print("\nCalls to SNAIC per second at %d ms per call, by the limit of concurrent requests "
           "of the connections (new lines: a look-up and an apply each)" % results["slow_latency_ms"])
     print("| limit | lines | push s | calls | calls/s | limit / latency | ratio | requests/s |")
@@ -656,6 +693,13 @@ def check(results):
         if r["push_known_done"] != r["lines"] * 2:
             problems.append("%d lines, second push: %d done of %d" % (
                 r["lines"], r["push_known_done"], r["lines"] * 2))
+    for r in results["sizes"]:
+        if r["cancel_requests"] != r["lines"] * 2 or r["cancel_done"] != r["lines"] * 2 \
+                or r["cancelled"] != r["lines"] * 2:
+            problems.append("%d lines reversed: %d cancellations, %d done, %d options cancelled "
+                            "(expected %d each)" % (r["lines"], r["cancel_requests"],
+                                                    r["cancel_done"], r["cancelled"],
+                                                    r["lines"] * 2))
     for r in results.get("limits", []):
         if r["done"] != r["lines"] * 2:
             problems.append("limit %d: %d requests done of %d" % (
