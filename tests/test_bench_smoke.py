@@ -30,6 +30,9 @@ def test_bench_smoke_run(odoo_env, tmp_path):
     assert size["updates"] == 100 and size["sync_requests"] == 200
     # Pushed by the jobs of a prefork server, then again with the IDs known.
     assert size["push_done"] == 200 and size["push_known_done"] == 200
+    # The second top-up reversed: each option cancelled once in each system.
+    assert size["cancel_requests"] == 200 and size["cancel_done"] == 200
+    assert size["cancelled"] == 200
     limit = results["limits"][0]
     assert limit["limit"] == 4 and limit["done"] == 2 * limit["lines"]
     assert limit["calls"] >= 2 * limit["lines"]
