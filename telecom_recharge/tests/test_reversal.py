@@ -108,6 +108,21 @@ class TestReversal(TelecomRechargeCase):
             self.line_20.update_ids.mapped("update_kind"),
             ["reversal", "apply"])
 
+    def test_rpc_wizard_defaults_to_the_lines_not_reversed(self):
+        deployment = self.deployment.sudo(self.user_manager)
+        reverse(deployment, "Wrong line", lines=self.line_20)
+        # Over RPC: no context, the deployment in the values.
+        wizard = self.env["telecom.deployment.reverse"].sudo(
+            self.user_manager).create({"deployment_id": deployment.id,
+                                       "reason": "The rest"})
+        self.assertEqual(wizard.line_ids, self.line_100)
+        self.assertEqual(wizard.amount_preview.replace("\xa0", " "),
+                         "-1.00 €")
+        action = wizard.action_confirm()
+        self.assertEqual(action["res_model"], "telecom.deployment")
+        self.assertEqual(self.env["telecom.deployment"].browse(
+            action["res_id"]).line_ids, self.line_100)
+
     def test_reversal_keeps_the_original_prices(self):
         self.product_lt50.product_tmpl_id.list_price = 3.0
         _wizard, reversal = reverse(
