@@ -764,8 +764,11 @@ def test_manager_reverses_a_top_up(target, people, browser):
     browser.login(people["ops"], people["ops"])
     browser.open_record("telecom.deployment", deployment_id)
     browser.one(".o_statusbar_status button.btn-primary[data-value=done]")
-    assert words("Reverse") not in [b.text for b in browser.visible(
-        ".o_statusbar_buttons button")]
+    # Hidden by its group (the web client's invisible modifier).
+    hidden = browser.driver.find_elements(
+        By.CSS_SELECTOR, ".o_statusbar_buttons button[name=action_reverse]")
+    assert all("o_invisible_modifier" in (b.get_attribute("class") or "") for b in hidden), \
+        [b.get_attribute("class") for b in hidden]
 
     browser.login(people["manager"], people["manager"])
     browser.open_record("telecom.deployment", deployment_id)
