@@ -52,8 +52,9 @@ class TestReversal(TelecomRechargeCase):
         cls.deployment.write({"date_installed": "2026-03-01",
                               "date_activation": "2026-03-01"})
         cls.deployment.action_done()
-        cls.manager_env = cls.env(user=cls.user_manager)
-        cls.today = fields.Date.context_today(cls.deployment)
+        # The reversal's day is the manager's (their time zone).
+        cls.today = fields.Date.context_today(
+            cls.deployment.sudo(cls.user_manager))
 
     def _count(self):
         Deployment = self.env["telecom.deployment"]
