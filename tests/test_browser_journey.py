@@ -137,6 +137,8 @@ ENGLISH_WORDS = [
     # the clients' English error texts
     "will be retried", "check the URL", "cannot be reached", "is unknown to",
     "may have been applied", "refused the", "then press Retry", "Nobody needs to act",
+    # the reversal's stored texts (origin, MAJ info, chatter)
+    "Reversal of", "Reversed by", r"reversal of DEP",
 ]
 ENGLISH_RE = re.compile("|".join("(?:%s)" % word for word in ENGLISH_WORDS))
 
@@ -739,6 +741,63 @@ def test_finish_while_editing_ends_in_read_mode(target, people, browser):
     browser.one(".o_statusbar_status button.btn-primary[data-value=done]")
     record = ops.call("telecom.deployment", "read", [deployment_id], ["state", "date_planned"])[0]
     assert (record["state"], record["date_planned"]) == ("done", date.today().isoformat()), record
+
+
+def test_manager_reverses_a_top_up(target, people, browser):
+    """A Telecom Manager reverses (extourne) a done top-up from its form:
+    the dialog proposes its line and asks for a reason; the reversal opens,
+    saying what it reverses and why; the original shows its reversals and
+    links to it in its chatter. Telecom Users do not see the button."""
+    browser.folder = people["folder"]
+    ops, words = people["rpc"], people["words"]
+    line_id, line_name, _expected = people["lines"][sorted(people["lines"])[1]]
+    wizard = ops.call("telecom.line.recharge", "create",
+                      {"line_ids": [(6, 0, [line_id])], "data_gb": 1})
+    deployment_id = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
+    today = date.today().isoformat()
+    ops.call("telecom.deployment", "write", [deployment_id],
+             {"date_installed": today, "date_activation": today})
+    ops.call("telecom.deployment", "action_done", [deployment_id])
+    original = ops.call("telecom.deployment", "read", [deployment_id],
+                        ["name", "amount_one_off"])[0]
+
+    browser.login(people["ops"], people["ops"])
+    browser.open_record("telecom.deployment", deployment_id)
+    browser.one(".o_statusbar_status button.btn-primary[data-value=done]")
+    # Hidden by its group (the web client's invisible modifier).
+    hidden = browser.driver.find_elements(
+        By.CSS_SELECTOR, ".o_statusbar_buttons button[name=action_reverse]")
+    assert all("o_invisible_modifier" in (b.get_attribute("class") or "") for b in hidden), \
+        [b.get_attribute("class") for b in hidden]
+
+    browser.login(people["manager"], people["manager"])
+    browser.open_record("telecom.deployment", deployment_id)
+    browser.click(".o_statusbar_buttons button", words("Reverse"))
+    modal = browser.modal()
+    browser.row(line_name, within=browser.field("line_ids", within=modal))
+    reason = browser.one("textarea[name=reason]", within=modal)
+    reason.send_keys("Mauvaise ligne")
+    browser.driver.execute_script("arguments[0].blur();", reason)
+    browser.idle()
+    assert amount(browser.text_of("[name=amount_preview]", within=modal)) == \
+        -original["amount_one_off"]
+    browser.shot("reverse_dialog")
+    no_english(browser, words, "reverse_dialog")
+    browser.click(".modal-footer button[name=action_confirm]", within=modal)
+    browser.until(lambda d: not browser.visible(".modal-dialog"), "the Reverse dialog stays open")
+    banner = browser.one(".o_telecom_reversal_banner", original["name"])
+    assert words("Reversal of") in banner.text and "Mauvaise ligne" in banner.text, banner.text
+    browser.one(".o_statusbar_status button.btn-primary[data-value=done]")
+    assert amount(browser.text_of(".o_form_view [name=amount_one_off]")) == \
+        -original["amount_one_off"]
+    browser.shot("reversal")
+    no_english(browser, words, "reversal")
+
+    browser.open_record("telecom.deployment", deployment_id)
+    browser.one(".oe_stat_button", words("Reversals"))
+    browser.one(".o_thread_message", "Mauvaise ligne")
+    browser.shot("reversed_deployment")
+    no_english(browser, words, "reversed_deployment")
 
 
 def test_demo_states_in_the_browser(target, browser, screenshots):

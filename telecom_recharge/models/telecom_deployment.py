@@ -232,8 +232,7 @@ class TelecomDeployment(models.Model):
         readonly=True,
         copy=False,
     )
-    reversal_count = fields.Integer(
-        string="Reversal Count", compute="_compute_reversal_count")
+    reversal_count = fields.Integer(compute="_compute_reversal_count")
     reversal_reason = fields.Text(
         string="Reason of the Reversal",
         readonly=True,

@@ -7,7 +7,7 @@ from .common import TelecomRechargeCase
 
 HEADER = ["Date", "Customer", "Site", "Parc", "Phone Number", "Line ID",
           "One-off Option", "Quantity", "Unit Price", "Amount", "Currency",
-          "Deployment", "Status"]
+          "Deployment", "Status", "Kind", "Reversal Of"]
 
 
 class TestOneOffXlsx(TelecomRechargeCase):
@@ -57,7 +57,8 @@ class TestOneOffXlsx(TelecomRechargeCase):
             self.product_lt50.display_name,
         ])
         self.assertEqual(line_20_row[7:11], [2.0, 1.0, 2.0, "EUR"])
-        self.assertEqual(line_20_row[11:], [self.done.name, "Done"])
+        self.assertEqual(line_20_row[11:], [self.done.name, "Done", "Top-up",
+                                            ""])
         # 2026-03-02 as an Excel date (days since 1899-12-30).
         self.assertEqual(line_20_row[0], 46083.0)
         self.assertEqual(sheet[3][0], "Total")

@@ -1,5 +1,6 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 import time
 
 from psycopg2 import IntegrityError
@@ -12,6 +13,8 @@ from odoo.addons.telecom_parc.tools.bulk import bulk_insert
 
 from ..tools.xlsx import read_xlsx_rows
 from .common import TelecomRechargeCase
+
+_logger = logging.getLogger(__name__)
 
 
 def reverse(deployment, reason, lines=None, user=None):
@@ -49,8 +52,9 @@ class TestReversal(TelecomRechargeCase):
         cls.deployment.write({"date_installed": "2026-03-01",
                               "date_activation": "2026-03-01"})
         cls.deployment.action_done()
-        cls.manager_env = cls.env(user=cls.user_manager)
-        cls.today = fields.Date.context_today(cls.deployment)
+        # The reversal's day is the manager's (their time zone).
+        cls.today = fields.Date.context_today(
+            cls.deployment.sudo(cls.user_manager))
 
     def _count(self):
         Deployment = self.env["telecom.deployment"]
@@ -107,6 +111,21 @@ class TestReversal(TelecomRechargeCase):
         self.assertEqual(
             self.line_20.update_ids.mapped("update_kind"),
             ["reversal", "apply"])
+
+    def test_rpc_wizard_defaults_to_the_lines_not_reversed(self):
+        deployment = self.deployment.sudo(self.user_manager)
+        reverse(deployment, "Wrong line", lines=self.line_20)
+        # Over RPC: no context, the deployment in the values.
+        wizard = self.env["telecom.deployment.reverse"].sudo(
+            self.user_manager).create({"deployment_id": deployment.id,
+                                       "reason": "The rest"})
+        self.assertEqual(wizard.line_ids, self.line_100)
+        self.assertEqual(wizard.amount_preview.replace("\xa0", " "),
+                         "-1.00 €")
+        action = wizard.action_confirm()
+        self.assertEqual(action["res_model"], "telecom.deployment")
+        self.assertEqual(self.env["telecom.deployment"].browse(
+            action["res_id"]).line_ids, self.line_100)
 
     def test_reversal_keeps_the_original_prices(self):
         self.product_lt50.product_tmpl_id.list_price = 3.0
@@ -352,7 +371,7 @@ class TestReversal(TelecomRechargeCase):
 
 class TestReversalAtScale(TelecomRechargeCase):
     """Confirming the reversal of a 1,000-line deployment: bulk inserts,
-    no record created line by line. Printed, not asserted (the machine's
+    no record created line by line. Logged, not asserted (the machine's
     load varies; ``make bench`` measures it)."""
 
     def test_reverse_1000_lines(self):
@@ -368,13 +387,13 @@ class TestReversalAtScale(TelecomRechargeCase):
                 "subscription_id": self.sub_20.id})
         _action, deployment = self._recharge(lines, 1)
         self._done(deployment)
-        print_timing(self, deployment, "Scale test")
+        measure_reversal(self, deployment, "Scale test")
 
 
-def print_timing(case, deployment, reason):
+def measure_reversal(case, deployment, reason):
     """Reverse every line of ``deployment`` as its environment's user and
-    print how long the confirm took (the measure ``make bench`` can reuse:
-    ``print_timing(None, deployment, reason)`` from an Odoo shell)."""
+    log how long the confirm took (the measure ``make bench`` can reuse:
+    ``measure_reversal(None, deployment, reason)`` from an Odoo shell)."""
     wizard = deployment.env["telecom.deployment.reverse"].with_context(
         active_model="telecom.deployment", active_id=deployment.id).create(
             {"reason": reason})
@@ -382,8 +401,8 @@ def print_timing(case, deployment, reason):
     action = wizard.action_confirm()
     elapsed = time.time() - started
     reversal = deployment.browse(action["res_id"])
-    print("\nReversal of %d lines confirmed in %.2f s" % (
-        len(reversal.line_ids), elapsed))
+    _logger.info("Reversal of %d lines confirmed in %.2f s",
+                 len(reversal.line_ids), elapsed)
     if case is not None:
         case.assertEqual(len(reversal.update_ids), len(deployment.line_ids))
         case.assertEqual(reversal.amount_one_off, -deployment.amount_one_off)

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.tools.misc import formatLang
+from odoo.addons.telecom_parc.tools.access import check_readable
 
 from ..models.telecom_deployment import REVERSAL_GROUP
 
@@ -63,6 +64,22 @@ class TelecomDeploymentReverse(models.TransientModel):
                 deployment.reversed_deployment_id:
             return self.env["telecom.line"]
         return deployment._telecom_lines_to_reverse()
+
+    @api.model
+    def create(self, vals):
+        # Made over RPC with a deployment and no lines: its lines not
+        # reversed yet, as the dialog proposes them.
+        deployment_id = (vals or {}).get("deployment_id")
+        if "line_ids" not in vals and isinstance(deployment_id, int) and \
+                not isinstance(deployment_id, bool):
+            self._telecom_check_wizard_group()
+            deployment = self.env["telecom.deployment"].browse(deployment_id)
+            check_readable(deployment)
+            if deployment.state == "done" and \
+                    not deployment.reversed_deployment_id:
+                vals = dict(vals, line_ids=[
+                    (6, 0, deployment._telecom_lines_to_reverse().ids)])
+        return super(TelecomDeploymentReverse, self).create(vals)
 
     @api.depends("deployment_id", "line_ids")
     def _compute_amount_preview(self):
