@@ -76,14 +76,18 @@ def test_manager_reverses_and_each_option_is_cancelled_once(rpc, odoo_server):
     assert reversal["reversed_deployment_id"][0] == deployment_id
     assert reversal["amount_one_off"] < 0
 
+    def confirm(values):
+        wizard_id = manager.call("telecom.deployment.reverse", "create", values)
+        return manager.call("telecom.deployment.reverse", "action_confirm", [wizard_id])
+
     # The same line again: refused, nothing created.
-    message = refused(manager.call, "telecom.deployment.reverse", "create", {
-        "deployment_id": deployment_id, "reason": "Again",
-        "line_ids": [[6, 0, line_ids[:1]]]})
+    message = refused(confirm, {"deployment_id": deployment_id, "reason": "Again",
+                                "line_ids": [[6, 0, line_ids[:1]]]})
     assert "reversed" in message, message
     # A reversal cannot be reversed.
-    refused(manager.call, "telecom.deployment.reverse", "create",
-            {"deployment_id": first, "reason": "Undo the undo"})
+    refused(confirm, {"deployment_id": first, "reason": "Undo the undo"})
+    assert manager.call("telecom.deployment", "search_count",
+                        [["reversed_deployment_id", "=", deployment_id]]) == 1
 
     wizard_id = manager.call("telecom.deployment.reverse", "create", {
         "deployment_id": deployment_id, "reason": "Wrong quantity"})
