@@ -750,7 +750,8 @@ def test_manager_reverses_a_top_up(target, people, browser):
     links to it in its chatter. Telecom Users do not see the button."""
     browser.folder = people["folder"]
     ops, words = people["rpc"], people["words"]
-    line_id, line_name, _expected = people["lines"][sorted(people["lines"])[1]]
+    phone = sorted(people["lines"])[1]
+    line_id, line_name, _expected = people["lines"][phone]
     wizard = ops.call("telecom.line.recharge", "create",
                       {"line_ids": [(6, 0, [line_id])], "data_gb": 1})
     deployment_id = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
@@ -760,6 +761,14 @@ def test_manager_reverses_a_top_up(target, people, browser):
     ops.call("telecom.deployment", "action_done", [deployment_id])
     original = ops.call("telecom.deployment", "read", [deployment_id],
                         ["name", "amount_one_off"])[0]
+    # Applied in both systems first: the reversal then cancels it there.
+    wait = time.time() + 60
+    while time.time() < wait and ops.call(
+            "telecom.deployment", "read", [deployment_id],
+            ["snaic_sync_state", "cfast_sync_state"])[0] != {
+                "id": deployment_id, "snaic_sync_state": "applied",
+                "cfast_sync_state": "applied"}:
+        time.sleep(0.5)
 
     browser.login(people["ops"], people["ops"])
     browser.open_record("telecom.deployment", deployment_id)
@@ -790,6 +799,24 @@ def test_manager_reverses_a_top_up(target, people, browser):
     browser.one(".o_statusbar_status button.btn-primary[data-value=done]")
     assert amount(browser.text_of(".o_form_view [name=amount_one_off]")) == \
         -original["amount_one_off"]
+    # Its cancellations go to SNAIC and CFAST by themselves: the open form
+    # turns Applied with no reload, and says what was sent.
+    browser.until(lambda d: tuple(
+        browser.text_of(".o_form_view [name=%s_sync_state]" % system)
+        for system in ("snaic", "cfast")) == (words("Applied"), words("Applied")),
+        "the reversal's cancellations do not show Applied", timeout=40)
+    assert browser.text_of(".o_form_view [name=sync_result]") == words("%d MAJ sent") % 1
+    reversal_id = ops.call("telecom.deployment", "search",
+                           [["reversed_deployment_id", "=", deployment_id]])
+    cancels = ops.call("telecom.sync.request", "search_read",
+                       [["deployment_id", "in", reversal_id]], fields=["operation", "state"])
+    assert sorted((c["operation"], c["state"]) for c in cancels) == \
+        [("cancel", "done"), ("cancel", "done")], cancels
+    if target.get("sim"):
+        for system in ("snaic", "cfast"):
+            held = [a for a in target["sim"].sim_get(system, "applied")["applied"]
+                    if a["phone"] == phone]
+            assert held and all(a["cancelled"] for a in held), held
     browser.shot("reversal")
     no_english(browser, words, "reversal")
 
