@@ -21,8 +21,9 @@ from decimal import Decimal
 import psycopg2
 from psycopg2 import sql
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, sql_db
 from odoo.tools import float_repr, mute_logger
+from odoo.addons.bus.models.bus import json_dump
 from odoo.addons.telecom_parc.tools.lang import DEFAULT_LANG
 
 from ..clients import (ALREADY_CANCELLED, ConfigurationError, PermanentError,
@@ -454,8 +455,31 @@ class TelecomSyncRequest(models.Model):
             message = {"deployment_ids": deployment_ids}
             if settled_ids:
                 message["settled_ids"] = sorted(settled_ids)
-            self.env["bus.bus"].sudo().sendone(
-                (self.env.cr.dbname, BUS_CHANNEL), message)
+            # The message as bus.bus.sendone writes and notifies it, but
+            # without deleting the old messages (1 message of 100) inside
+            # the push's transaction: two workers deleting the same ones
+            # made one fail, its results lost and left "sending" until
+            # their deadline (see _telecom_bus_gc).
+            channel = (self.env.cr.dbname, BUS_CHANNEL)
+            self.env["bus.bus"].sudo().create({
+                "channel": json_dump(channel), "message": json_dump(message)})
+            self.env.cr.after("commit", lambda: _bus_notify([channel]))
+        return True
+
+    @api.model
+    def _telecom_bus_gc(self):
+        """Delete the bus messages that Odoo's bus no longer serves (as
+        ``bus.bus.gc``), in a transaction of its own between two commits,
+        so that nothing the push writes depends on it. Another worker
+        deleting the same messages makes it give up, never fail: the next
+        job deletes what is left. Returns True."""
+        self._telecom_commit()
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                self.env["bus.bus"].sudo().gc()
+        except psycopg2.extensions.TransactionRollbackError:
+            _logger.info("old bus messages deleted by another worker")
+        self._telecom_commit()
         return True
 
     @api.model
@@ -485,6 +509,8 @@ class TelecomSyncRequest(models.Model):
             settled -= {row[0] for row in self.env.cr.fetchall()}
         self._telecom_notify_deployments(ids, settled)
         self._telecom_commit()
+        # Once per job: the bus messages of the push are deleted here only.
+        self._telecom_bus_gc()
 
     @api.multi
     def _telecom_write_result(self, vals, held=None):
@@ -677,6 +703,17 @@ class TelecomSyncRequest(models.Model):
         delay = min(backend.retry_delay_max,
                     backend.retry_delay * (2 ** max(0, attempt - 1)))
         return max(1, int(delay * random.uniform(0.8, 1.2)))
+
+
+def _bus_notify(channels):
+    """Tell Odoo's longpolling that the bus has new messages on
+    ``channels`` (committed), as ``bus.bus`` does: on a connection to the
+    "postgres" database, where it listens, opened for this NOTIFY (Odoo's
+    pool keeps none to that database; one kept by each worker would double
+    the server's connections)."""
+    with sql_db.db_connect("postgres").cursor() as cr:
+        cr.execute("NOTIFY imbus, %s", (json_dump(list(channels)),))
+    return True
 
 
 # ----------------------------------------------------------------------

@@ -7,3 +7,4 @@ from . import test_binding
 from . import test_migration
 from . import test_live
 from . import test_error_text
+from . import test_push_costs
