@@ -19,6 +19,8 @@ The original is locked (``FOR UPDATE SKIP LOCKED``) while it is withdrawn:
 a job that holds it (claiming it to send it) makes the cancellation wait
 for its result instead.
 """
+from collections import defaultdict
+
 import psycopg2
 
 from odoo import _, api, fields, models
@@ -118,79 +120,128 @@ class TelecomSyncRequest(models.Model):
                 "UPDATE telecom_sync_request SET state = 'pending' "
                 "WHERE id IN %s", (tuple(send),))
             self.browse(send).invalidate_cache(["state"], send)
-        for cancel_id, decision in decisions.items():
-            if isinstance(decision, Settled):
-                self.browse(cancel_id)._telecom_write_settled(decision)
+        self._telecom_write_settled({
+            cancel_id: decision for cancel_id, decision in decisions.items()
+            if isinstance(decision, Settled)})
         return True
 
     # ------------------------------------------------------------------
     # Nothing to cancel: write it, withdraw the original
     # ------------------------------------------------------------------
-    @api.multi
-    def _telecom_write_settled(self, decision, held=None):
-        """Write on this cancellation that it has nothing to cancel
-        (``decision``: a Settled), and withdraw its original if it is still
-        withdrawable (else the cancellation waits for it); the texts in the
-        company's language (else the connection's responsible's). Returns
-        the state written ("void" or "waiting"), or None when this worker
-        no longer holds the cancellation (see ``_telecom_write_result``)."""
-        self.ensure_one()
-        request = self.sudo()
-        original = request.cancelled_request_id
-        backend = request.backend_id or original.backend_id
-        lang = stored_lang(self.env, request.company_id,
-                           backend.user_id or self.env.user)
-        texts = request.with_context(lang=lang)._telecom_settled_texts(
-            decision)
-        if not request._telecom_write_result({
-                "state": "void", "info": texts[0], "last_error": False,
-                "error_kind": False, "next_attempt_at": False,
-                "remote_ref": False}, held):
-            return None
-        if decision.withdraw_id:
+    @api.model
+    def _telecom_write_settled(self, settled, held=None):
+        """Write on the cancellations of ``settled`` ({id: Settled}) that
+        they have nothing to cancel, and withdraw their originals that are
+        still withdrawable (else the cancellation waits for its original),
+        a few statements for thousands of them; the texts in the company's
+        language (else the connection's responsible's). With ``held`` ({id:
+        claim token}), only the cancellations this worker holds are
+        written. Returns {id: "void" or "waiting"} for those written."""
+        if not settled:
+            return {}
+        self.env.cr.execute("""
+            SELECT c.id, c.system, c.company_id,
+                   COALESCE(b.user_id, ob.user_id), c.cancelled_request_id,
+                   o.deployment_id, od.name, rd.name, c.deployment_id
+              FROM telecom_sync_request c
+              JOIN telecom_sync_request o ON o.id = c.cancelled_request_id
+         LEFT JOIN telecom_api_backend b ON b.id = c.backend_id
+         LEFT JOIN telecom_api_backend ob ON ob.id = o.backend_id
+         LEFT JOIN telecom_deployment od ON od.id = o.deployment_id
+         LEFT JOIN telecom_deployment rd ON rd.id = c.deployment_id
+             WHERE c.id IN %s""", (tuple(settled),))
+        groups = defaultdict(list)
+        changed = set()
+        for cancel_id, system, company_id, user_id, original_id, \
+                deployment_id, deployment, reversal, reversal_id in \
+                self.env.cr.fetchall():
+            changed.add(reversal_id)
+            decision = settled[cancel_id]
+            groups[(system, company_id, user_id, decision.original_state,
+                    deployment, reversal, bool(decision.withdraw_id))].append(
+                        (cancel_id, original_id, deployment_id))
+        now = fields.Datetime.now()
+        written, withdrawn_in = {}, {}
+        for (system, company_id, user_id, state, deployment, reversal,
+             withdraw), items in groups.items():
+            lang = stored_lang(
+                self.env, self.env["res.company"].browse(company_id),
+                self.env["res.users"].browse(user_id) if user_id
+                else self.env.user)
+            void_text, withdrawn_text = self.with_context(
+                lang=lang)._telecom_settled_texts(
+                    system, state, deployment, reversal)
+            query = ("UPDATE telecom_sync_request SET state = 'void', "
+                     "info = %s, last_error = NULL, error_kind = NULL, "
+                     "next_attempt_at = NULL, remote_ref = NULL, "
+                     "write_date = %s, write_uid = %s WHERE id IN %s")
+            params = [void_text, now, self.env.uid,
+                      tuple(item[0] for item in items)]
+            if held is not None:
+                query += " AND claim_token IN %s"
+                params.append(tuple({held.get(item[0]) or "" for item in items}))
+            self.env.cr.execute(query + " RETURNING id", params)
+            voided = {row[0] for row in self.env.cr.fetchall()}
+            written.update(dict.fromkeys(voided, "void"))
+            if not withdraw:
+                continue
+            originals = {item[1]: item for item in items if item[0] in voided}
+            if not originals:
+                continue
             # Only as it was decided: a job may have taken it since, and
             # then the cancellation waits for its result.
             self.env.cr.execute(
                 "UPDATE telecom_sync_request SET state = 'withdrawn', "
                 "info = %s, next_attempt_at = NULL, write_date = %s, "
-                "write_uid = %s WHERE id = %s AND state = %s AND (" +
+                "write_uid = %s WHERE id IN %s AND state = %s AND (" +
                 WITHDRAWABLE_SQL + ") RETURNING id", (
-                    texts[1], fields.Datetime.now(), self.env.uid,
-                    original.id, decision.original_state))
-            if not self.env.cr.fetchone():
-                request._telecom_write_result({
-                    "state": "waiting", "info": False})
-                return "waiting"
-            original.invalidate_cache(["state", "info", "next_attempt_at"])
-            self._telecom_notify_deployments({original.deployment_id.id})
-        if decision.withdraw_id and decision.original_state == "error":
-            # Its error needs nobody any more.
-            original.deployment_id.with_context(
-                lang=lang)._telecom_close_sync_activity(feedback=texts[1])
-        return "void"
+                    withdrawn_text, now, self.env.uid, tuple(originals),
+                    state))
+            done = {row[0] for row in self.env.cr.fetchall()}
+            late = [originals[o][0] for o in originals if o not in done]
+            if late:
+                self.env.cr.execute(
+                    "UPDATE telecom_sync_request SET state = 'waiting', "
+                    "info = NULL WHERE id IN %s", (tuple(late),))
+                written.update(dict.fromkeys(late, "waiting"))
+            for original_id in done:
+                deployment_id = originals[original_id][2]
+                if state == "error":
+                    withdrawn_in[deployment_id] = (lang, withdrawn_text)
+                else:
+                    withdrawn_in.setdefault(deployment_id, None)
+        self.browse(list(settled)).invalidate_cache()
+        Deployment = self.env["telecom.deployment"].sudo()
+        for deployment_id, closing in withdrawn_in.items():
+            if closing:
+                # Its errors need nobody any more.
+                Deployment.browse(deployment_id).with_context(
+                    lang=closing[0])._telecom_close_sync_activity(
+                        feedback=closing[1])
+        self._telecom_notify_deployments(changed | set(withdrawn_in))
+        return written
 
-    @api.multi
-    def _telecom_settled_texts(self, decision):
-        """The sentences of this cancellation with nothing to cancel and of
-        the original it withdraws, in the language of the context."""
-        self.ensure_one()
+    @api.model
+    def _telecom_settled_texts(self, system, original_state, deployment,
+                               reversal):
+        """The sentences of a cancellation with nothing to cancel in
+        ``system`` and of the original it withdraws (in ``original_state``,
+        of ``deployment``, by ``reversal``: names), in the language of the
+        context."""
         values = {
-            "system": dict(SYSTEMS)[self.system],
-            "reversal": self.deployment_id.name or "",
-            "deployment": self.cancelled_request_id.deployment_id.name or "",
-            "line": self.line_id.name or "",
+            "system": dict(SYSTEMS)[system],
+            "reversal": reversal or "",
+            "deployment": deployment or "",
         }
-        if decision.original_state == "error":
+        if original_state == "error":
             return (_("Nothing to cancel in %(system)s: the top-up of "
-                      "%(deployment)s on the line %(line)s failed there and "
-                      "was never applied. It is withdrawn, never to be "
-                      "retried.") % values,
+                      "%(deployment)s failed there and was never applied. It "
+                      "is withdrawn, never to be retried.") % values,
                     _("Withdrawn by the reversal %(reversal)s: it had "
                       "failed, so nothing was applied in %(system)s, and it "
                       "will not be retried.") % values)
         return (_("Nothing to cancel in %(system)s: the top-up of "
-                  "%(deployment)s on the line %(line)s was withdrawn before "
-                  "it was sent.") % values,
+                  "%(deployment)s was withdrawn before it was sent.") % values,
                 _("Withdrawn by the reversal %(reversal)s before it was "
                   "sent: nothing was applied in %(system)s.") % values)
 

@@ -261,8 +261,13 @@ class TelecomSyncRequest(models.Model):
             # was applied (see telecom_sync_cancel.py).
             cancels = todo.filtered(lambda r: r.operation == "cancel")
             decisions = cancels._telecom_cancel_decisions()
-            settled = [(request, decisions[request.id]) for request in cancels
-                       if decisions[request.id] != "send"]
+            # Nothing to cancel: written at once, for the whole batch.
+            voided = self._telecom_write_settled({
+                request_id: decision
+                for request_id, decision in decisions.items()
+                if isinstance(decision, Settled)}, held)
+            settled = [(request, WAIT) for request in cancels
+                       if decisions[request.id] is WAIT]
             todo -= cancels.filtered(lambda r: decisions[r.id] != "send")
             payloads = (todo - cancels)._telecom_apply_payloads(backend)
             payloads.update((todo & cancels)._telecom_cancel_payloads(backend))
@@ -278,9 +283,12 @@ class TelecomSyncRequest(models.Model):
                 client.cancel_option if request.operation == "cancel"
                 else client.apply_option, payloads[request], cutoff))
                 for request in todo)
-            return self._telecom_save_results(
+            counts = self._telecom_save_results(
                 itertools.chain(settled, missing.items(), outcomes), held,
                 summaries)
+            for state in voided.values():
+                counts[state] += 1
+            return counts
         finally:
             client.close()
 
@@ -593,8 +601,6 @@ class TelecomSyncRequest(models.Model):
                     held):
                 return None, None
             return "waiting", None
-        if isinstance(outcome, Settled):
-            return self._telecom_write_settled(outcome, held), None
         if outcome is NOT_SENT:
             # Never sent (the deadline came first): back in the queue, the
             # attempt not counted.

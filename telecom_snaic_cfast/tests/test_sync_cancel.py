@@ -174,6 +174,29 @@ class TestSyncCancel(SyncCase):
         self.assertEqual(cancel.state, "done")
         self.assertTrue(self.sim_option("cfast", original)["cancelled"])
 
+    def test_sending_original_that_fails_leaves_nothing_to_cancel(self):
+        deployment = self.make_done(self.lines[0])
+        original = self.requests_of(deployment, "snaic")
+        original._telecom_claim()
+        reversal = self.reverse(deployment)
+        cancel = self.cancels_of(reversal, "snaic")
+        self.assertEqual(cancel.state, "waiting")
+        # Its worker's answer: refused.
+        self.sim.faults("snaic", {"script": [
+            {"match": "apply", "fault": "422", "times": 1}]})
+        original._telecom_send(self.backends["snaic"])
+        self.assertEqual(original.state, "error")
+        self.assertEqual(cancel.state, "pending")
+        # The job that takes the cancellation finds nothing to cancel.
+        self.run_jobs()
+        self.assertEqual(cancel.state, "void")
+        self.assertIn("failed there", cancel.info)
+        self.assertEqual(original.state, "withdrawn")
+        self.assertFalse(self.env["mail.activity"].search([
+            ("res_model", "=", "telecom.deployment"),
+            ("res_id", "=", deployment.id)]))
+        self.assertEqual(self.sim.stats("snaic")["cancels"]["done"], 0)
+
     def test_retry_after_a_5xx_waits_then_cancels_what_it_applied(self):
         self.sim.faults("snaic", {"script": [
             {"match": "apply", "fault": "5xx", "times": 1}]})
