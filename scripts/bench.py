@@ -20,6 +20,8 @@ then measures, in this Odoo process:
    (seconds, SQL queries), then the push of its cancellations by the
    server's jobs (seconds, requests per second, options the simulators
    hold cancelled: must be lines x 2);
+6. a third top-up reversed before it was sent: the reversal's confirm,
+   which withdraws every request (nothing to cancel, nothing sent);
 
 then, with the simulators at ``--slow-latency`` ms, the push rate per
 system at each of the ``--limits`` of concurrent requests set on the
@@ -257,6 +259,24 @@ def measure_size(registry, sim, index, size, data_gb):
                cancelled=sum(1 for system in ("snaic", "cfast")
                              for a in sim.applied(system)
                              if a["phone"] in numbers_set and a.get("cancelled")))
+    # 6. A third top-up reversed before it was sent: every request
+    #    withdrawn, nothing to cancel, in the reversal's confirm.
+    request_ids = done_deployment(registry, line_ids, data_gb)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        deployment = env["telecom.sync.request"].browse(request_ids[:1]).deployment_id
+        with Counter(cr) as step:
+            wizard = env["telecom.deployment.reverse"].with_context(
+                active_model="telecom.deployment", active_id=deployment.id).create(
+                    {"reason": "bench"})
+            action = wizard.action_confirm()
+            cr.commit()
+        cr.execute("SELECT state, count(*) FROM telecom_sync_request WHERE id IN %s "
+                   "OR deployment_id = %s GROUP BY state",
+                   (tuple(request_ids), action["res_id"]))
+        states = dict(cr.fetchall())
+        row.update(withdraw_s=step.seconds, withdraw_queries=step.queries,
+                   withdrawn=states.get("withdrawn", 0), void=states.get("void", 0))
     row["confirm_queries_per_line"] = row["confirm_queries"] / float(size)
     row["done_queries_per_line"] = row["done_queries"] / float(size)
     return row
@@ -652,6 +672,13 @@ def report(results):
         print("| %d | %.2f | %d | %.2f | %.0f | %d / %d | %d |" % (
             r["lines"], r["reverse_s"], r["reverse_queries"], r["cancel_push_s"],
             r["cancel_rps"], r["cancel_done"], r["cancel_requests"], r["cancelled"]))
+    print("\nA third top-up reversed before it was sent (its requests withdrawn, nothing "
+          "to cancel)")
+    print("| lines | reverse s | queries | withdrawn | nothing to cancel |")
+    print("|---|---|---|---|---|")
+    for r in results["sizes"]:
+        print("| %d | %.2f | %d | %d | %d |" % (
+            r["lines"], r["withdraw_s"], r["withdraw_queries"], r["withdrawn"], r["void"]))
     print("\nCalls to SNAIC per second at %d ms per call, by the limit of concurrent requests "
           "of the connections (new lines: a look-up and an apply each)" % results["slow_latency_ms"])
     print("| limit | lines | push s | calls | calls/s | limit / latency | ratio | requests/s |")
@@ -700,6 +727,10 @@ def check(results):
                             "(expected %d each)" % (r["lines"], r["cancel_requests"],
                                                     r["cancel_done"], r["cancelled"],
                                                     r["lines"] * 2))
+    for r in results["sizes"]:
+        if r["withdrawn"] != r["lines"] * 2 or r["void"] != r["lines"] * 2:
+            problems.append("%d lines reversed before sent: %d withdrawn, %d void (expected %d)"
+                            % (r["lines"], r["withdrawn"], r["void"], r["lines"] * 2))
     for r in results.get("limits", []):
         if r["done"] != r["lines"] * 2:
             problems.append("limit %d: %d requests done of %d" % (

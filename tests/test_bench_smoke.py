@@ -33,6 +33,8 @@ def test_bench_smoke_run(odoo_env, tmp_path):
     # The second top-up reversed: each option cancelled once in each system.
     assert size["cancel_requests"] == 200 and size["cancel_done"] == 200
     assert size["cancelled"] == 200
+    # A third one reversed before it was sent: withdrawn, nothing to cancel.
+    assert size["withdrawn"] == 200 and size["void"] == 200
     limit = results["limits"][0]
     assert limit["limit"] == 4 and limit["done"] == 2 * limit["lines"]
     assert limit["calls"] >= 2 * limit["lines"]

@@ -760,10 +760,12 @@ class TelecomDeployment(models.Model):
         self.ensure_one()
         if not self.reversed_deployment_id:
             return {}
-        rows = self.env["telecom.line.update"].search_read(
-            [("deployment_id", "=", self.reversed_deployment_id.id)],
-            ["line_id"])
-        return {row["line_id"][0]: row["id"] for row in rows}
+        # Two columns of thousands of MAJ (search_read named each line).
+        self.env["telecom.line.update"].check_access_rights("read")
+        self.env.cr.execute(
+            "SELECT line_id, id FROM telecom_line_update "
+            "WHERE deployment_id = %s", (self.reversed_deployment_id.id,))
+        return dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------
     # Reversal (extourne)
@@ -917,22 +919,30 @@ class TelecomDeployment(models.Model):
         self.ensure_one()
         Option = self.env["telecom.deployment.option"]
         Option.check_access_rights("create")
-        options = Option.with_context(prefetch_fields=False).search([
-            ("deployment_id", "=", self.id), ("line_id", "in", lines.ids)])
+        # The columns copied, of thousands of options, in one query (the
+        # ORM's reads of them took a third of the reversal's time).
+        Option.check_access_rights("read")
+        self.check_access_rule("read")
+        self.env.cr.execute("""
+            SELECT sequence, line_id, product_id, quantity, price_unit,
+                   price_overridden
+              FROM telecom_deployment_option
+             WHERE deployment_id = %s AND line_id IN %s
+          ORDER BY sequence, id""", (self.id, tuple(lines.ids) or (0,)))
         currency = reversal.currency_id
         bulk_insert(Option, [{
             "deployment_id": reversal.id,
-            "sequence": option.sequence,
-            "line_id": option.line_id.id,
-            "product_id": option.product_id.id,
-            "quantity": -option.quantity,
-            "price_unit": option.price_unit,
-            "price_overridden": option.price_overridden,
-            "amount": option_amount(currency, -option.quantity,
-                                    option.price_unit),
+            "sequence": sequence,
+            "line_id": line_id,
+            "product_id": product_id,
+            "quantity": -quantity,
+            "price_unit": price_unit,
+            "price_overridden": bool(price_overridden),
+            "amount": option_amount(currency, -quantity, price_unit),
             "currency_id": currency.id,
             "company_id": reversal.company_id.id,
-        } for option in options])
+        } for sequence, line_id, product_id, quantity, price_unit,
+            price_overridden in self.env.cr.fetchall()])
         totals = ["option_count", "amount_one_off"]
         reversal.invalidate_cache(["option_ids"] + totals, reversal.ids)
         for name in totals:
