@@ -813,10 +813,13 @@ def test_manager_reverses_a_top_up(target, people, browser):
     assert sorted((c["operation"], c["state"]) for c in cancels) == \
         [("cancel", "done"), ("cancel", "done")], cancels
     if target.get("sim"):
-        for system in ("snaic", "cfast"):
-            held = [a for a in target["sim"].sim_get(system, "applied")["applied"]
-                    if a["phone"] == phone]
-            assert held and all(a["cancelled"] for a in held), held
+        # What the reversed top-up applied, and only that, is cancelled.
+        for original in ops.call("telecom.sync.request", "search_read",
+                                 [["deployment_id", "=", deployment_id]],
+                                 fields=["system", "idempotency_key"]):
+            held = [a for a in target["sim"].sim_get(original["system"], "applied")["applied"]
+                    if a["idempotency_key"].startswith(original["idempotency_key"] + "-")]
+            assert held and all(a["cancelled"] and a["phone"] == phone for a in held), held
     browser.shot("reversal")
     no_english(browser, words, "reversal")
 
