@@ -239,19 +239,10 @@ def measure_size(registry, sim, index, size, data_gb):
     # 5. That top-up reversed (every line): the confirm a Telecom Manager
     #    waits for, then the push of its cancellations by the server's jobs,
     #    from its commit.
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        deployment = env["telecom.sync.request"].browse(request_ids[:1]).deployment_id
-        with Counter(cr) as step:
-            wizard = env["telecom.deployment.reverse"].with_context(
-                active_model="telecom.deployment", active_id=deployment.id).create(
-                    {"reason": "bench"})
-            action = wizard.action_confirm()
-            cr.commit()
-        committed = time.time()
-        cancel_ids = env["telecom.deployment"].browse(action["res_id"]).sync_request_ids.ids
-        row.update(reverse_s=step.seconds, reverse_queries=step.queries,
-                   cancel_requests=len(cancel_ids))
+    step, cancel_ids = reverse_deployment(registry, request_ids)
+    committed = time.time()
+    row.update(reverse_s=step.seconds, reverse_queries=step.queries,
+               cancel_requests=len(cancel_ids))
     counts, seconds = push_by_jobs(registry, cancel_ids, started=committed)
     row.update(cancel_push_s=seconds,
                cancel_rps=len(cancel_ids) / seconds if seconds else 0,
@@ -262,6 +253,22 @@ def measure_size(registry, sim, index, size, data_gb):
     # 6. A third top-up reversed before it was sent: every request
     #    withdrawn, nothing to cancel, in the reversal's confirm.
     request_ids = done_deployment(registry, line_ids, data_gb)
+    step, cancel_ids = reverse_deployment(registry, request_ids)
+    with registry.cursor() as cr:
+        cr.execute("SELECT state, count(*) FROM telecom_sync_request WHERE id IN %s "
+                   "GROUP BY state", (tuple(request_ids + cancel_ids),))
+        states = dict(cr.fetchall())
+    row.update(withdraw_s=step.seconds, withdraw_queries=step.queries,
+               withdrawn=states.get("withdrawn", 0), void=states.get("void", 0))
+    row["confirm_queries_per_line"] = row["confirm_queries"] / float(size)
+    row["done_queries_per_line"] = row["done_queries"] / float(size)
+    return row
+
+
+def reverse_deployment(registry, request_ids):
+    """Reverse every line of the deployment of ``request_ids`` with the
+    wizard, as a Telecom Manager confirms it, committed; returns the
+    confirm's Counter and the reversal's sync requests' ids."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         deployment = env["telecom.sync.request"].browse(request_ids[:1]).deployment_id
@@ -271,15 +278,8 @@ def measure_size(registry, sim, index, size, data_gb):
                     {"reason": "bench"})
             action = wizard.action_confirm()
             cr.commit()
-        cr.execute("SELECT state, count(*) FROM telecom_sync_request WHERE id IN %s "
-                   "OR deployment_id = %s GROUP BY state",
-                   (tuple(request_ids), action["res_id"]))
-        states = dict(cr.fetchall())
-        row.update(withdraw_s=step.seconds, withdraw_queries=step.queries,
-                   withdrawn=states.get("withdrawn", 0), void=states.get("void", 0))
-    row["confirm_queries_per_line"] = row["confirm_queries"] / float(size)
-    row["done_queries_per_line"] = row["done_queries"] / float(size)
-    return row
+        cancel_ids = env["telecom.deployment"].browse(action["res_id"]).sync_request_ids.ids
+    return step, cancel_ids
 
 
 def done_deployment(registry, line_ids, data_gb):
