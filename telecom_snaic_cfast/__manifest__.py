@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "data/mail_activity_data.xml",
         "data/ir_cron_data.xml",
+        "data/ir_sequence_data.xml",
         "views/assets.xml",
         "views/telecom_api_backend_views.xml",
         "views/telecom_sync_request_views.xml",
@@ -25,6 +26,7 @@
         "views/res_partner_views.xml",
         "views/telecom_deployment_views.xml",
         "views/telecom_line_update_views.xml",
+        "views/telecom_sync_audit_views.xml",
         "views/telecom_snaic_cfast_menus.xml",
     ],
     "demo": [

@@ -14,3 +14,4 @@ from . import telecom_line
 from . import telecom_line_update
 from . import telecom_deployment
 from . import telecom_demo
+from . import telecom_sync_audit
