@@ -290,17 +290,18 @@ class TelecomSyncAudit(models.Model):
             tracking_disable=True)
         started = time.time()
         start, end = self._telecom_window()
-        remote, retries = [], 0
+        progress = {"retries": 0}
         try:
-            remote, retries = audit._telecom_read_list(
-                start - compare.SKEW, end + compare.SKEW)
+            remote = audit._telecom_read_list(
+                start - compare.SKEW, end + compare.SKEW, progress)
         except ApiError as exc:
             _logger.info("%s: list of %s: %s", self.name, backend.name, exc)
             error = audit.env["telecom.sync.request"]._telecom_error_text(
                 exc, backend._telecom_system_label(), backend=backend.name)
             audit.line_ids.unlink()
             audit.write({
-                "state": "failed", "error": error, "retry_count": retries,
+                "state": "failed", "error": error,
+                "retry_count": progress["retries"],
                 "date_run": fields.Datetime.now(),
                 "remote_count": 0, "remote_cancelled_count": 0,
                 "local_count": 0, "local_cancelled_count": 0})
@@ -317,22 +318,22 @@ class TelecomSyncAudit(models.Model):
         audit.line_ids.unlink()
         audit._telecom_create_lines(drifts)
         counts.update({"state": "done", "error": False,
-                       "retry_count": retries,
+                       "retry_count": progress["retries"],
                        "date_run": fields.Datetime.now()})
         audit.write(counts)
         audit._telecom_post_result(time.time() - started)
         return True
 
     @api.multi
-    def _telecom_read_list(self, start, end):
+    def _telecom_read_list(self, start, end, progress):
         """Every page of the system's list of the options applied in
         [start, end) (naive UTC). A page that fails for a moment is asked
         again, after a bounded back-off (the system's Retry-After when it
         gives one), and the read resumes there; after LIST_ATTEMPTS tries
-        of one page the error is raised. Returns (options, pages asked
-        again)."""
+        of one page the error is raised. Counts the pages asked again in
+        ``progress["retries"]``. Returns the options."""
         self.ensure_one()
-        options, token, retries = [], None, 0
+        options, token = [], None
         with make_client(**self.backend_id._telecom_client_settings()) \
                 as client:
             while True:
@@ -354,13 +355,13 @@ class TelecomSyncAudit(models.Model):
                             "again in %s s", self.name, token or 1, exc, wait)
                         _sleep(min(max(wait, 0), LIST_DELAY_MAX))
                         attempt += 1
-                        retries += 1
+                        progress["retries"] += 1
                 for item in page["options"]:
                     item["applied_at"] = _utc_naive(item.get("applied_at"))
                 options.extend(page["options"])
                 token = page.get("next_page_token")
                 if not token:
-                    return options, retries
+                    return options
 
     @api.multi
     def _telecom_erp_options(self, start, end, references):
@@ -369,7 +370,7 @@ class TelecomSyncAudit(models.Model):
         those whose reference the system listed (whatever their state), in
         one query, as compare.ErpOption."""
         self.ensure_one()
-        self.env.cr.execute("""
+        query = """
             SELECT r.reference || '-' || o.id, r.id, r.update_id, r.line_id,
                    o.id, o.default_code, o.quantity, r.date_done, r.state,
                    c.state, p.id IS NOT NULL
@@ -383,9 +384,17 @@ class TelecomSyncAudit(models.Model):
              WHERE r.backend_id = %s AND r.operation = 'apply'
                AND ((r.state = 'done' AND r.date_done >= %s
                      AND r.date_done < %s)
-                    OR r.reference = ANY(%s))""",
-                            (self.backend_id.id, start, end,
-                             list(references)))
+                    OR r.reference = ANY(%s))"""
+        if "repush_of_id" not in self.env["telecom.sync.request"]._fields:
+            # TEMPORARY until the repush branch (i15-repush) is merged.
+            query = query.replace(
+                "AND (r.repush_option_id IS NULL\n                        "
+                "OR o.id = r.repush_option_id)", "").replace(
+                "p.id IS NOT NULL", "FALSE").replace(
+                "LEFT JOIN telecom_sync_request p ON p.repush_of_id = r.id"
+                "\n                   AND p.repush_option_id = o.id", "")
+        self.env.cr.execute(query, (self.backend_id.id, start, end,
+                                    list(references)))
         options = []
         for (reference, request_id, update_id, line_id, option_id, code,
              quantity, date_done, state, cancel_state, superseded) in \

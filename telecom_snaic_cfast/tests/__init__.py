@@ -8,3 +8,4 @@ from . import test_migration
 from . import test_live
 from . import test_error_text
 from . import test_push_costs
+from . import test_sync_audit
