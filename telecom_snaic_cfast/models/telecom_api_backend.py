@@ -130,6 +130,10 @@ class TelecomApiBackend(models.Model):
     connection_date = fields.Datetime(
         string="Tested On", readonly=True, copy=False)
 
+    audit_ids = fields.One2many(
+        comodel_name="telecom.sync.audit", inverse_name="backend_id",
+        string="Audits", readonly=True)
+
     # ------------------------------------------------------------------
     # The token: administrators only
     # ------------------------------------------------------------------
@@ -442,4 +446,30 @@ class TelecomApiBackend(models.Model):
         action = self.env.ref(
             "telecom_snaic_cfast.telecom_sync_request_action").read()[0]
         action["domain"] = [("backend_id", "=", self.id)]
+        return action
+
+    @api.multi
+    def action_audit(self):
+        """Open a new audit of this connection (yesterday by default), to
+        run with its button. Returns the action."""
+        self.ensure_one()
+        self.env["telecom.sync.audit"]._telecom_check_manager()
+        action = self.env.ref(
+            "telecom_snaic_cfast.telecom_sync_audit_action").read()[0]
+        action.update({
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {"default_backend_id": self.id},
+        })
+        return action
+
+    @api.multi
+    def action_view_audits(self):
+        """Open the audits of this connection."""
+        self.ensure_one()
+        action = self.env.ref(
+            "telecom_snaic_cfast.telecom_sync_audit_action").read()[0]
+        action["domain"] = [("backend_id", "=", self.id)]
+        action["context"] = {"default_backend_id": self.id}
         return action

@@ -621,7 +621,7 @@ class TelecomSyncAuditLine(models.Model):
     _rec_name = "detail"
 
     audit_id = fields.Many2one(
-        comodel_name="telecom.sync.audit", string="Audit", required=True,
+        comodel_name="telecom.sync.audit", required=True,
         readonly=True, ondelete="cascade", index=True)
     kind = fields.Selection(
         selection=KINDS, required=True, readonly=True, index=True,
@@ -632,18 +632,17 @@ class TelecomSyncAuditLine(models.Model):
              "the system did not.")
     system = fields.Selection(selection=SYSTEMS, readonly=True, index=True)
     company_id = fields.Many2one(
-        comodel_name="res.company", string="Company", readonly=True,
-        index=True)
+        comodel_name="res.company", readonly=True, index=True)
     backend_id = fields.Many2one(
         related="audit_id.backend_id", string="Connection", readonly=True)
     line_id = fields.Many2one(
-        comodel_name="telecom.line", string="Line", readonly=True,
+        comodel_name="telecom.line", readonly=True,
         index=True, ondelete="set null")
     update_id = fields.Many2one(
         comodel_name="telecom.line.update", string="MAJ", readonly=True,
         ondelete="set null")
     request_id = fields.Many2one(
-        comodel_name="telecom.sync.request", string="Request",
+        comodel_name="telecom.sync.request",
         readonly=True, ondelete="set null", index=True)
     option_id = fields.Many2one(
         comodel_name="telecom.line.update.option", string="MAJ Option",
@@ -759,38 +758,3 @@ class TelecomSyncAuditLine(models.Model):
         self._telecom_log_on_lines()
         return _("%d difference(s) noted in their lines' chatter") % len(self)
 
-
-class TelecomApiBackend(models.Model):
-    """A connection opens its audits."""
-
-    _inherit = "telecom.api.backend"
-
-    audit_ids = fields.One2many(
-        comodel_name="telecom.sync.audit", inverse_name="backend_id",
-        string="Audits", readonly=True)
-
-    @api.multi
-    def action_audit(self):
-        """Open a new audit of this connection (yesterday by default), to
-        run with its button. Returns the action."""
-        self.ensure_one()
-        self.env["telecom.sync.audit"]._telecom_check_manager()
-        action = self.env.ref(
-            "telecom_snaic_cfast.telecom_sync_audit_action").read()[0]
-        action.update({
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-            "context": {"default_backend_id": self.id},
-        })
-        return action
-
-    @api.multi
-    def action_view_audits(self):
-        """Open the audits of this connection."""
-        self.ensure_one()
-        action = self.env.ref(
-            "telecom_snaic_cfast.telecom_sync_audit_action").read()[0]
-        action["domain"] = [("backend_id", "=", self.id)]
-        action["context"] = {"default_backend_id": self.id}
-        return action

@@ -326,6 +326,20 @@ class TestPeriod(AuditCase):
             lambda l: l.kind == "missing_remote").request_id, inside)
         self.assertEqual((audit.remote_count, audit.local_count), (2, 1))
 
+    def test_audit_button_of_the_connection(self):
+        backend = self.backends["cfast"].sudo(self.manager)
+        action = backend.action_audit()
+        self.assertEqual(action["res_model"], "telecom.sync.audit")
+        self.assertEqual(action["context"]["default_backend_id"], backend.id)
+        audit = self.Audit.sudo(self.manager).with_context(
+            action["context"], tz="Europe/Paris").create({})
+        self.assertEqual(audit.backend_id, self.backends["cfast"])
+        self.assertEqual(audit.tz, "Europe/Paris")
+        self.assertEqual(audit.date_from, audit.date_to)
+        self.assertTrue(audit.name.startswith("AUD/"))
+        with self.assertRaises(AccessError):
+            self.backends["cfast"].sudo(self.ops).action_audit()
+
     def test_dates_in_order(self):
         with self.assertRaises(Exception):
             self.Audit.create({"backend_id": self.backends["snaic"].id,
