@@ -387,14 +387,6 @@ class TelecomSyncAudit(models.Model):
                AND ((r.state = 'done' AND r.date_done >= %s
                      AND r.date_done < %s)
                     OR r.reference IN (SELECT unnest(%s::varchar[])))"""
-        if "repush_of_id" not in self.env["telecom.sync.request"]._fields:
-            # TEMPORARY until the repush branch (i15-repush) is merged.
-            query = query.replace(
-                "AND (r.repush_option_id IS NULL\n                        "
-                "OR o.id = r.repush_option_id)", "").replace(
-                "p.id IS NOT NULL", "FALSE").replace(
-                "LEFT JOIN telecom_sync_request p ON p.repush_of_id = r.id"
-                "\n                   AND p.repush_option_id = o.id", "")
         self.env.cr.execute(query, (self.backend_id.id, start, end,
                                     list(references)))
         options = []
@@ -708,12 +700,13 @@ class TelecomSyncAuditLine(models.Model):
                 raise UserError(_(
                     "The difference \"%s\" no longer has its request or its "
                     "MAJ option: it cannot be pushed again.") % line.detail)
-            request = line.request_id.sudo()
-            repush = self.env["telecom.sync.request"].sudo().search([
-                ("repush_of_id", "=", request.id),
-                ("repush_option_id", "=", line.option_id.id)], limit=1)
+            # Re-sent already (from another audit of the same period): the
+            # same re-send, never a second one.
+            repush = line.request_id.sudo().repush_ids.filtered(
+                lambda r, option=line.option_id:
+                r.repush_option_id == option)[:1]
             if not repush:
-                repush = request._telecom_repush(line.option_id)
+                repush = line.request_id._telecom_repush(line.option_id)
             line.sudo().write({"state": "repushed",
                                "repush_request_id": repush.id})
         return True
