@@ -185,6 +185,26 @@ class TestAuditFindsEachKind(AuditCase):
         self.assertIn("as cancelled", audit.line_ids.detail)
         self.assertEqual(audit.remote_cancelled_count, 1)
 
+    def test_ours_but_never_applied_is_unknown_local(self):
+        """A request that failed (422) applied nothing: an option with its
+        reference there is none the ERP sent."""
+        self.sim.faults("cfast", {"script": [
+            {"match": "apply", "fault": "422", "times": 1}]})
+        deployment = self.make_done(self.lines[0])
+        self.requests_of(deployment)._telecom_push()
+        request = self.requests_of(deployment, "cfast")
+        self.assertEqual(request.state, "error")
+        self.inject("cfast", phone_number=self.lines[0].phone_number,
+                    product_code="RDATA-X", quantity=2,
+                    reference=self.option_ref(request))
+
+        audit = self.audit("cfast")
+
+        self.assertEqual(self.kinds(audit), ["unknown_local"])
+        self.assertEqual(audit.line_ids.request_id, request)
+        self.assertIn("never applied", audit.line_ids.detail)
+        self.assertEqual(audit.local_count, 0)
+
     def test_detail_in_the_companys_language(self):
         fr = load_french(self.env)
         self.company.partner_id.lang = fr
@@ -356,6 +376,14 @@ class TestAccessAndRepairs(AuditCase):
         for user in (self.accountant, self.ops):
             self.assertEqual(audit.sudo(user).line_ids.sudo(user).read(
                 ["kind"])[0]["kind"], "missing_remote")
+            # Every field, and the names of what they point to.
+            audit.sudo(user).read()
+            drift = audit.line_ids.sudo(user)
+            drift.read()
+            drift.name_get()
+            for name in ("line_id", "update_id", "request_id", "option_id",
+                         "audit_id", "backend_id"):
+                drift[name].name_get()
             with self.assertRaises(AccessError):
                 self.Audit.sudo(user).create({
                     "backend_id": self.backends["snaic"].id})
@@ -457,6 +485,19 @@ class TestNightly(AuditCase):
         self.assertEqual(self.Audit.search_count(
             [("origin", "=", "cron")]), 2)
 
+    def test_many_lines_noted_by_a_job(self):
+        deployment = self.push(self.lines[:2])
+        for request in self.requests_of(deployment, "snaic"):
+            self.forget("snaic", request)
+        jobs = self.env["queue.job"].search_count([])
+        with patch.object(audit_module, "LOG_INLINE", 1):
+            audit = self.audit("snaic")
+        self.assertEqual(len(audit.line_ids), 2)
+        self.assertEqual(self.env["queue.job"].search_count([]), jobs + 1)
+        job = self.env["queue.job"].search([], order="id desc", limit=1)
+        self.assertEqual(job.method_name, "_telecom_job_log_on_lines")
+        self.assertEqual(job.channel, "root.telecom_log")
+
 
 class TestCompare(unittest.TestCase):
     """The comparison alone, at scale: set-based, in well under a second."""
@@ -476,6 +517,7 @@ class TestCompare(unittest.TestCase):
                            "applied_at": at + timedelta(seconds=2),
                            "cancelled": False})
         remote.pop(10)
+        remote.append(dict(remote[30], remote_ref="OP-TWICE"))
         remote[20]["quantity"] = 2.0
         remote.append({"reference": None, "remote_ref": "OP-X",
                        "product_code": "RDATA", "quantity": 1.0,
@@ -483,7 +525,10 @@ class TestCompare(unittest.TestCase):
         began = datetime.utcnow()
         drifts, counts = compare.compare(erp, remote, start, end)
         self.assertLess((datetime.utcnow() - began).total_seconds(), 1)
-        self.assertEqual(sorted(d.kind for d in drifts),
-                         ["mismatch", "missing_remote", "unknown_local"])
+        self.assertEqual(sorted((d.kind, d.reason) for d in drifts), [
+            ("mismatch", compare.DIFFERENT),
+            ("missing_remote", compare.MISSING),
+            ("unknown_local", compare.DUPLICATE),
+            ("unknown_local", compare.FOREIGN)])
         self.assertEqual(counts["local_count"], 10000)
-        self.assertEqual(counts["remote_count"], 10000)
+        self.assertEqual(counts["remote_count"], 10001)
