@@ -360,6 +360,21 @@ class TestPeriod(AuditCase):
         with self.assertRaises(AccessError):
             self.backends["cfast"].sudo(self.ops).action_audit()
 
+    def test_views_open_for_each_group(self):
+        for user in (self.accountant, self.ops, self.manager):
+            for model, kinds in (
+                    ("telecom.sync.audit", ("tree", "form", "search")),
+                    ("telecom.sync.audit.line",
+                     ("tree", "form", "search", "pivot", "graph"))):
+                for kind in kinds:
+                    arch = self.env[model].sudo(user).fields_view_get(
+                        view_type=kind)["arch"]
+                    self.assertTrue(arch, (model, kind))
+        form = self.env["telecom.api.backend"].sudo(
+            self.manager).fields_view_get(view_type="form")["arch"]
+        self.assertIn('name="action_audit"', form)
+        self.assertIn('name="action_view_audits"', form)
+
     def test_dates_in_order(self):
         with self.assertRaises(Exception):
             self.Audit.create({"backend_id": self.backends["snaic"].id,
