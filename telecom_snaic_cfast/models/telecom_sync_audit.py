@@ -21,7 +21,7 @@ import pytz
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import format_date, html_escape
 from odoo.addons.queue_job.job import job
 from odoo.addons.telecom_parc.tools.bulk import bulk_insert
 from odoo.addons.telecom_parc.tools.lang import stored_lang
@@ -305,10 +305,16 @@ class TelecomSyncAudit(models.Model):
                 "date_run": fields.Datetime.now(),
                 "remote_count": 0, "remote_cancelled_count": 0,
                 "local_count": 0, "local_cancelled_count": 0})
-            audit.message_post(body=_(
-                "The audit failed: %s No difference is recorded from a "
-                "partial list; run it again later.") % error,
-                subtype="mail.mt_note")
+            failed = _("The audit failed: %s No difference is recorded "
+                       "from a partial list; run it again later.") % error
+            audit.message_post(body=failed, subtype="mail.mt_note")
+            if self.origin == "cron":
+                # Nobody watches a nightly run: its failure is somebody's
+                # to-do, as its differences are.
+                audit._telecom_schedule_activity(_(
+                    "%(system)s: the audit %(audit)s failed") % {
+                        "system": backend._telecom_system_label(),
+                        "audit": self.name}, failed)
             return True
         erp = audit._telecom_erp_options(
             start - compare.SKEW, end + compare.SKEW,
@@ -588,18 +594,28 @@ class TelecomSyncAudit(models.Model):
                 [row["id"] for row in noted]).with_delay(description=_(
                     "Note the differences of the audit %s in their lines' "
                     "chatter") % self.name)._telecom_job_log_on_lines()
+        if self.origin == "cron" and rows:
+            self._telecom_schedule_activity(_(
+                "%(system)s: %(count)d difference(s) found by the audit "
+                "%(audit)s") % {
+                    "system": self.backend_id._telecom_system_label(),
+                    "count": len(rows), "audit": self.name}, summary)
+        return True
+
+    @api.multi
+    def _telecom_schedule_activity(self, summary, note):
+        """An activity on this audit for the connection's responsible (none
+        without one). Returns True."""
+        self.ensure_one()
         user = self.backend_id.user_id
-        if self.origin == "cron" and rows and user:
+        if user:
             self.env["mail.activity"].sudo().create({
                 "res_model_id": self.env["ir.model"]._get(self._name).id,
                 "res_id": self.id,
                 "activity_type_id": self.env.ref(
                     "telecom_snaic_cfast.mail_activity_type_sync_drift").id,
-                "summary": _("%(system)s: %(count)d difference(s) found by "
-                             "the audit %(audit)s") % {
-                    "system": self.backend_id._telecom_system_label(),
-                    "count": len(rows), "audit": self.name},
-                "note": summary,
+                "summary": summary,
+                "note": html_escape(note),
                 "user_id": user.id,
                 "date_deadline": fields.Date.context_today(self),
             })

@@ -500,6 +500,19 @@ class TestNightly(AuditCase):
         self.assertEqual(self.Audit.search_count(
             [("origin", "=", "cron")]), 2)
 
+    def test_a_nightly_audit_that_fails_is_somebodys_to_do(self):
+        self.sim.faults("cfast", {"script": [
+            {"match": "list", "fault": "5xx", "times": 50}]})
+        self.Audit._cron_audit_yesterday()
+        audits = self.Audit.search([("origin", "=", "cron")])
+        cfast = audits.filtered(lambda a: a.system == "cfast")
+        self.assertEqual(cfast.state, "failed")
+        self.assertIn("failed", cfast.activity_ids.summary)
+        self.assertEqual(cfast.activity_ids.user_id, self.ops)
+        snaic = audits.filtered(lambda a: a.system == "snaic")
+        self.assertEqual(snaic.state, "done")
+        self.assertFalse(snaic.activity_ids)
+
     def test_many_lines_noted_by_a_job(self):
         deployment = self.push(self.lines[:2])
         for request in self.requests_of(deployment, "snaic"):
