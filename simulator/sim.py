@@ -18,11 +18,14 @@ it). SIGTERM or SIGINT stops it cleanly.
 Test-only endpoints, on each port, without authentication:
     GET  /_sim/health    GET /_sim/applied    GET /_sim/stats    GET /_sim/faults
     POST /_sim/faults    POST /_sim/reset     POST /_sim/seed
+    POST /_sim/forget    POST /_sim/inject
 See simulator/README.md for their bodies.
 
 Standard library only; runs on Python 3.7+.
 """
 import argparse
+import base64
+import binascii
 import datetime
 import fnmatch
 import json
@@ -40,7 +43,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SEED = os.path.join(HERE, "seed.json")
 DEFAULT_TOKENS = {"snaic": "snaic-demo-token", "cfast": "cfast-demo-token"}
 
-OPERATIONS = ("ping", "lookup_line", "lookup_site", "lookup_customer", "apply", "get_option", "cancel")
+OPERATIONS = ("ping", "lookup_line", "lookup_site", "lookup_customer", "apply", "get_option", "cancel",
+              "list")
 MATCHES = OPERATIONS + ("any",)
 # Operations that change remote state: they need an Idempotency-Key.
 WRITES = ("apply", "cancel")
@@ -51,6 +55,13 @@ FAULTS_BEFORE = ("5xx", "429", "drop", "401", "403", "422", "404")
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 PRICE = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,4})?$")
+# A UTC timestamp of the list's period: 2026-12-01T00:00:00Z (or with an offset).
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$")
+# The key of an injected option whose idempotency key was given: a resend of
+# an apply with that key replays the injected answer, whatever its body.
+INJECTED = "injected"
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 100
 
 
 def price_text(value):
@@ -63,6 +74,33 @@ def price_text(value):
 def utcnow_iso():
     """Now in UTC, ISO 8601 with a Z."""
     return datetime.datetime.utcnow().replace(microsecond=0).isoformat() + "Z"
+
+
+def parse_timestamp(value):
+    """An ISO 8601 timestamp with Z or an offset -> naive UTC datetime, or None."""
+    if not isinstance(value, str) or not TIMESTAMP.match(value):
+        return None
+    text = value[:-1] + "+00:00" if value.endswith("Z") else value
+    try:
+        moment = datetime.datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return None
+    fraction = re.match(r"^\.(\d+)", text[19:])
+    if fraction:
+        moment = moment.replace(microsecond=int(fraction.group(1).ljust(6, "0")))
+    offset = text[-6:]
+    delta = datetime.timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
+    return moment - delta if offset[0] == "+" else moment + delta
+
+
+def iso_utc(moment):
+    """A naive UTC datetime as 2026-12-01T10:00:00Z (seconds)."""
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def sort_key(record):
+    """Order of the list: applied_at, then the remote ref (OP-9 before OP-10)."""
+    return (record["applied_at"], len(record["remote_ref"]), record["remote_ref"])
 
 
 class ApiFailure(Exception):
@@ -93,6 +131,7 @@ class SnaicSpec(object):
         ("POST", re.compile(r"^/api/v1/lines/(?P<line>[^/]+)/options$"), "apply"),
         ("GET", re.compile(r"^/api/v1/options/lookup$"), "get_option"),
         ("POST", re.compile(r"^/api/v1/options/(?P<option>[^/]+)/cancel$"), "cancel"),
+        ("GET", re.compile(r"^/api/v1/options$"), "list"),
     ]
     query_params = {"lookup_line": "msisdn", "lookup_site": "code", "lookup_customer": "ref",
                     "get_option": "reference"}
@@ -152,6 +191,21 @@ class SnaicSpec(object):
         """Cancel body -> our reference of the cancel (optional), or None."""
         return body.get("cancel_reference")
 
+    # The list: GET /api/v1/options?applied_from=&applied_to=&page=&page_size=
+    list_params = {"from": "applied_from", "to": "applied_to", "size": "page_size"}
+
+    @classmethod
+    def list_page(cls, records, query, size):
+        """One page of ``records`` (sorted), paged by page number."""
+        text = (query.get("page") or ["1"])[0] or "1"
+        if not text.isdigit() or int(text) < 1:
+            raise ApiFailure(422, "validation", "page must be a whole number from 1, not %r" % text)
+        page = int(text)
+        start = (page - 1) * size
+        return {"options": [cls.render_option(r) for r in records[start:start + size]],
+                "page": page, "page_size": size, "total": len(records),
+                "has_more": start + size < len(records)}
+
     @staticmethod
     def parse_apply(body):
         """Body -> normalised option dict; raises ApiFailure on a bad body."""
@@ -185,6 +239,7 @@ class CfastSpec(object):
         ("POST", re.compile(r"^/rest/v2/lines/(?P<line>[^/]+)/one-off-options$"), "apply"),
         ("GET", re.compile(r"^/rest/v2/one-off-options/search$"), "get_option"),
         ("POST", re.compile(r"^/rest/v2/one-off-options/(?P<option>[^/]+)/cancellation$"), "cancel"),
+        ("GET", re.compile(r"^/rest/v2/one-off-options$"), "list"),
     ]
     query_params = {"lookup_line": "phoneNumber", "lookup_site": "siteCode",
                     "lookup_customer": "externalRef", "get_option": "externalReference"}
@@ -244,6 +299,30 @@ class CfastSpec(object):
     def parse_cancel(body):
         """Cancel body -> our reference of the cancel (optional), or None."""
         return body.get("cancellationReference")
+
+    # The list: GET /rest/v2/one-off-options?appliedFrom=&appliedTo=&limit=&cursor=
+    list_params = {"from": "appliedFrom", "to": "appliedTo", "size": "limit"}
+
+    @classmethod
+    def list_page(cls, records, query, size):
+        """One page of ``records`` (sorted) after the cursor: the cursor is the
+        sort key of the last option of the previous page (base64 of JSON), so
+        an option applied or cancelled meanwhile never shifts the pages."""
+        cursor = (query.get("cursor") or [""])[0]
+        if cursor:
+            try:
+                applied_at, ref = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")).decode("utf-8"))
+                after = sort_key({"applied_at": str(applied_at), "remote_ref": str(ref)})
+            except (ValueError, TypeError, UnicodeError, binascii.Error):
+                raise ApiFailure(422, "validation", "cursor %r is not one of ours" % cursor)
+            records = [r for r in records if sort_key(r) > after]
+        chunk = records[:size]
+        next_cursor = None
+        if len(records) > size:
+            last = chunk[-1]
+            next_cursor = base64.urlsafe_b64encode(
+                json.dumps([last["applied_at"], last["remote_ref"]]).encode("utf-8")).decode("ascii")
+        return {"data": [cls.render_option(r)["option"] for r in chunk], "nextCursor": next_cursor}
 
     @staticmethod
     def parse_apply(body):
@@ -468,6 +547,31 @@ class SystemState(object):
                 return 200, spec.render_option(record)
         raise ApiFailure(404, "not_found", "unknown operation")
 
+    def list_options(self, query):
+        """The options applied in [from, to), oldest first, one page: the payload."""
+        names = self.spec.list_params
+        bounds = []
+        for which in ("from", "to"):
+            value = (query.get(names[which]) or [""])[0]
+            if not value:
+                raise ApiFailure(400, "bad_request", "the query parameter %s is required" % names[which])
+            # an unencoded "+" of an offset arrives as a space
+            moment = parse_timestamp(value.replace(" ", "+"))
+            if moment is None:
+                raise ApiFailure(422, "validation", "%s must be a UTC timestamp such as "
+                                 "2026-12-01T00:00:00Z, not %r" % (names[which], value))
+            bounds.append(moment)
+        if bounds[0] > bounds[1]:
+            raise ApiFailure(422, "validation", "%s is after %s" % (names["from"], names["to"]))
+        text = (query.get(names["size"]) or [""])[0] or str(DEFAULT_PAGE_SIZE)
+        if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE_SIZE:
+            raise ApiFailure(422, "validation", "%s must be a whole number from 1 to %d, not %r"
+                             % (names["size"], MAX_PAGE_SIZE, text))
+        with self.lock:
+            records = sorted((r for r in self.applied
+                              if bounds[0] <= parse_timestamp(r["applied_at"]) < bounds[1]), key=sort_key)
+            return self.spec.list_page(records, query, int(text))
+
     def apply(self, line_id, key, raw_body):
         """Apply an option; returns (status, payload, replayed)."""
         spec = self.spec
@@ -487,7 +591,8 @@ class SystemState(object):
         with self.lock:
             if key in self.keys:
                 first_fingerprint, status, payload = self.keys[key]
-                if first_fingerprint != fingerprint:
+                # An option injected with this key replays to any apply with it.
+                if first_fingerprint not in (fingerprint, INJECTED):
                     raise ApiFailure(409, "key_reused", "Idempotency-Key %s was already used with a "
                                      "different request" % key)
                 self.stats["replays"] += 1
@@ -611,19 +716,154 @@ class SystemState(object):
         if customer_id is not None and customer_id not in set(str(v) for v in self.customers.values()):
             raise ApiFailure(422, "validation", "unknown customer ID %s" % customer_id)
 
+    @staticmethod
+    def _entry(r):
+        """One option as /_sim/applied shows it, JSON-ready."""
+        return {
+            "idempotency_key": r["idempotency_key"], "line_id": r["line_id"], "phone": r["phone"],
+            "product_code": r["product_code"], "quantity": r["quantity"],
+            "unit_price": price_text(r["unit_price"]), "effective_date": r["effective_date"],
+            "reference": r["reference"], "remote_ref": r["remote_ref"], "site_id": r["site_id"],
+            "customer_id": r["customer_id"], "applied_at": r["applied_at"],
+            "cancelled": r["cancelled"], "cancelled_at": r["cancelled_at"],
+            "cancel_idempotency_key": r["cancel_idempotency_key"],
+            "cancel_reference": r["cancel_reference"],
+        }
+
     def applied_list(self):
         """Every applied option, JSON-ready, in the order applied."""
         with self.lock:
-            return [{
-                "idempotency_key": r["idempotency_key"], "line_id": r["line_id"], "phone": r["phone"],
-                "product_code": r["product_code"], "quantity": r["quantity"],
-                "unit_price": price_text(r["unit_price"]), "effective_date": r["effective_date"],
-                "reference": r["reference"], "remote_ref": r["remote_ref"], "site_id": r["site_id"],
-                "customer_id": r["customer_id"], "applied_at": r["applied_at"],
-                "cancelled": r["cancelled"], "cancelled_at": r["cancelled_at"],
-                "cancel_idempotency_key": r["cancel_idempotency_key"],
-                "cancel_reference": r["cancel_reference"],
-            } for r in self.applied]
+            return [self._entry(r) for r in self.applied]
+
+    # -- test-only changes of the data ---------------------------------------
+
+    def forget(self, data):
+        """Lose the option applied with ``data["idempotency_key"]``, as if removed
+        by hand on the system: gone from the list, the read-back, the cancel and
+        /_sim/applied. The key store still remembers the key: a resend with it
+        replays the old answer and applies nothing. Returns the removed entry."""
+        key = data.get("idempotency_key") if isinstance(data, dict) else None
+        if not isinstance(key, str) or not key:
+            raise ApiFailure(400, "bad_request", "idempotency_key (a non-empty string) is required")
+        with self.lock:
+            for index, record in enumerate(self.applied):
+                if record["idempotency_key"] == key:
+                    del self.applied[index]
+                    if self.by_reference.get(record["reference"]) is record:
+                        del self.by_reference[record["reference"]]
+                    self.by_remote_ref.pop(record["remote_ref"], None)
+                    return self._entry(record)
+        raise ApiFailure(404, "not_found", "no option applied with Idempotency-Key %s" % key)
+
+    def inject(self, data):
+        """Add options as if applied on the system by someone (or by us,
+        earlier): one object or ``{"options": [objects]}``. All or nothing.
+        Returns the entries added."""
+        spec = self.spec
+        items = data.get("options") if isinstance(data, dict) and "options" in data else [data]
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise ApiFailure(400, "bad_request", "an option object or {\"options\": [objects]} is expected")
+        with self.lock:
+            # Given remote refs first: the automatic ones are numbered after them.
+            counter = self.option_counter
+            given = set()
+            for item in items:
+                ref = item.get("remote_ref")
+                if ref is None:
+                    continue
+                if not isinstance(ref, str) or not ref:
+                    raise ApiFailure(400, "bad_request", "remote_ref must be a non-empty string")
+                if ref in self.by_remote_ref or ref in given:
+                    raise ApiFailure(409, "duplicate_remote_ref", "option %s exists already" % ref)
+                given.add(ref)
+                number = re.search(r"(\d+)$", ref)
+                if number and spec.remote_ref(int(number.group(1))) == ref:
+                    counter = max(counter, int(number.group(1)))
+            records, references, keys = [], set(), set()
+            for item in items:
+                record = self._injected_record(item)
+                reference, key = record["reference"], record["idempotency_key"]
+                if reference is not None and (reference in self.by_reference or reference in references):
+                    raise ApiFailure(409, "duplicate_reference", "reference %s was already applied" % reference)
+                if key is not None and (key in self.keys or key in keys):
+                    raise ApiFailure(409, "key_reused", "Idempotency-Key %s was already used" % key)
+                if record["remote_ref"] is None:
+                    counter += 1
+                    while spec.remote_ref(counter) in self.by_remote_ref or spec.remote_ref(counter) in given:
+                        counter += 1
+                    record["remote_ref"] = spec.remote_ref(counter)
+                references.add(reference)
+                keys.add(key)
+                records.append(record)
+            self.option_counter = counter
+            for record in records:
+                self.applied.append(record)
+                if record["reference"] is not None:
+                    self.by_reference[record["reference"]] = record
+                self.by_remote_ref[record["remote_ref"]] = record
+                if record["idempotency_key"] is not None:
+                    # A resend of an apply with this key replays this answer.
+                    self.keys[record["idempotency_key"]] = (INJECTED, 201, spec.render_option(record))
+            return [self._entry(record) for record in records]
+
+    def _injected_record(self, item):
+        """An inject object -> a record (remote_ref None when automatic); 400/404/422."""
+        spec = self.spec
+        missing = [f for f in ("phone_number", "product_code", "quantity") if item.get(f) in (None, "")]
+        if missing:
+            raise ApiFailure(400, "bad_request", "missing field(s): %s" % ", ".join(missing))
+        phone = item["phone_number"]
+        if phone not in self.lines:
+            raise ApiFailure(404, "line_not_found", "no line with number %s" % phone)
+        code = item["product_code"]
+        quantity = item["quantity"]
+        if isinstance(quantity, float) and quantity.is_integer():
+            quantity = int(quantity)
+        if not isinstance(code, str) or isinstance(quantity, bool) or not isinstance(quantity, int) \
+                or quantity < 1:
+            raise ApiFailure(422, "validation", "product_code must be a string and quantity a whole "
+                             "number from 1, not %r, %r" % (code, quantity))
+        reference = item.get("reference")
+        if reference is not None and (not isinstance(reference, str) or not 1 <= len(reference) <= 128):
+            raise ApiFailure(422, "validation", "reference must be null or a string of 1 to 128 characters")
+        key = item.get("idempotency_key")
+        if key is not None and (not isinstance(key, str) or not 1 <= len(key) <= 255):
+            raise ApiFailure(422, "validation", "idempotency_key must be null or a string of 1 to 255 "
+                             "characters")
+        try:
+            price = Decimal(str(item.get("unit_price", "0.00")))
+            if price < 0:
+                raise InvalidOperation()
+        except InvalidOperation:
+            raise ApiFailure(422, "validation", "unit_price must be a decimal >= 0")
+        effective = item.get("effective_date") or datetime.datetime.utcnow().date().isoformat()
+        try:
+            datetime.datetime.strptime(str(effective), "%Y-%m-%d")
+        except ValueError:
+            raise ApiFailure(422, "validation", "effective_date must be YYYY-MM-DD, not %r" % (effective,))
+        moments = {}
+        for name in ("applied_at", "cancelled_at"):
+            value = item.get(name)
+            if value is not None:
+                moments[name] = parse_timestamp(value)
+                if moments[name] is None:
+                    raise ApiFailure(422, "validation", "%s must be a UTC timestamp such as "
+                                     "2026-12-01T10:00:00Z, not %r" % (name, value))
+        cancelled = bool(item.get("cancelled")) or "cancelled_at" in moments
+        applied_at = iso_utc(moments["applied_at"]) if "applied_at" in moments else utcnow_iso()
+        cancelled_at = None
+        if cancelled:
+            cancelled_at = iso_utc(moments["cancelled_at"]) if "cancelled_at" in moments else utcnow_iso()
+        remote_id = self.lines[phone]
+        return {
+            "idempotency_key": key, "line_id": spec.norm_id(remote_id), "line_id_raw": remote_id,
+            "phone": phone, "product_code": code, "quantity": quantity, "unit_price": price,
+            "effective_date": str(effective), "reference": reference,
+            "remote_ref": item.get("remote_ref"),
+            "site_id": None, "site_id_raw": None, "customer_id": None, "customer_id_raw": None,
+            "applied_at": applied_at, "cancelled": cancelled, "cancelled_at": cancelled_at,
+            "cancel_idempotency_key": None, "cancel_reference": None,
+        }
 
 
 # ---------------------------------------------------------------------------
@@ -772,6 +1012,8 @@ class Handler(BaseHTTPRequestHandler):
             headers = {"Idempotent-Replayed": "true"} if replayed else {}
         elif operation == "ping":
             status, payload, headers = 200, state.spec.render_ping(), {}
+        elif operation == "list":
+            status, payload, headers = 200, state.list_options(query), {}
         else:
             param = state.spec.query_params[operation]
             values = query.get(param) or [""]
@@ -809,7 +1051,7 @@ class Handler(BaseHTTPRequestHandler):
             "401": ApiFailure(401, "unauthorized", "missing or invalid bearer token"),
             "403": ApiFailure(403, "forbidden", "this token may not use this operation"),
             "422": ApiFailure(422, "validation", "the request was refused (injected fault)"),
-            "404": ApiFailure(404, "not_found" if operation == "cancel" else "line_not_found",
+            "404": ApiFailure(404, "not_found" if operation in ("cancel", "list") else "line_not_found",
                               "not found (injected fault)"),
         }
         raise failures[fault]
@@ -841,6 +1083,11 @@ class Handler(BaseHTTPRequestHandler):
             elif method == "POST" and path == "/_sim/reset":
                 state.reset()
                 self._send_json(200, {"system": state.spec.name, "ok": True})
+            elif method == "POST" and path == "/_sim/forget":
+                self._send_json(200, state.forget(data))
+            elif method == "POST" and path == "/_sim/inject":
+                injected = state.inject(data)
+                self._send_json(200, {"system": state.spec.name, "count": len(injected), "options": injected})
             elif method == "POST" and path == "/_sim/seed":
                 if not isinstance(data, dict):
                     raise ApiFailure(400, "bad_request", "the seed must be a JSON object")

@@ -4,6 +4,7 @@
 
 Plain pytest, no Odoo: `pytest -p no:odoo tests/test_simulator.py`.
 """
+import datetime
 import http.client
 import importlib.util
 import logging
@@ -504,6 +505,287 @@ def test_cancel_malformed_cancels_and_answers_unreadable_json(sim, system):
 
 
 # ---------------------------------------------------------------------------
+# The list of applied options, /_sim/forget, /_sim/inject
+# ---------------------------------------------------------------------------
+
+LIST = {
+    "snaic": {"path": "/api/v1/options", "from": "applied_from", "to": "applied_to", "size": "page_size"},
+    "cfast": {"path": "/rest/v2/one-off-options", "from": "appliedFrom", "to": "appliedTo", "size": "limit"},
+}
+WIDE = ("2026-01-01T00:00:00Z", "2100-01-01T00:00:00Z")
+
+
+def list_call(sim, system, start, end, token=None, size=None, **kw):
+    """One call of the list; ``token`` is SNAIC's page or CFAST's cursor."""
+    spec = LIST[system]
+    params = {spec["from"]: start, spec["to"]: end}
+    if size is not None:
+        params[spec["size"]] = size
+    if token is not None:
+        params["page" if system == "snaic" else "cursor"] = token
+    return sim.api(system, "GET", spec["path"], params=params, **kw)
+
+
+def list_walk(sim, system, start, end, size, between=None):
+    """Every page of the list: [(remote ref, our reference, quantity, cancelled), ...]
+    and the pages' sizes; ``between()`` runs after the first page."""
+    seen, sizes, token = [], [], None
+    while True:
+        answer = list_call(sim, system, start, end, token=token, size=size)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        if system == "snaic":
+            items = body["options"]
+            seen += [(o["option_ref"], o["reference"], o["quantity"], o["cancelled"]) for o in items]
+            assert body["page"] == (token or 1) and body["page_size"] == size
+            token = body["page"] + 1 if body["has_more"] else None
+        else:
+            items = body["data"]
+            for o in items:
+                assert o["state"] == ("CANCELLED" if o["cancelled"] else "APPLIED")
+            seen += [(o["id"], o["externalReference"], o["quantity"], o["cancelled"]) for o in items]
+            token = body["nextCursor"]
+        sizes.append(len(items))
+        if between is not None:
+            between()
+            between = None
+        if token is None:
+            return seen, sizes
+
+
+def inject(sim, system, *options):
+    return sim.sim_post(system, "inject", {"options": list(options)})["options"]
+
+
+def option(phone=PHONE, product="RDATA1G-LT50", quantity=1, **extra):
+    item = {"phone_number": phone, "product_code": product, "quantity": quantity}
+    item.update(extra)
+    return item
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_list_pages_the_period_oldest_first_with_the_cancelled_state(sim, system):
+    prefix = "OP-" if system == "snaic" else "CF-"
+    refs = {n: prefix + ("%d" % n if system == "snaic" else "%06d" % n) for n in (5, 9, 10, 11, 12, 13)}
+    inject(sim, system,
+           option(remote_ref=refs[5], applied_at="2026-11-30T23:59:59Z", reference="before"),
+           option(remote_ref=refs[10], applied_at="2026-12-01T10:00:00Z", reference="ours-10"),
+           option(remote_ref=refs[9], applied_at="2026-12-01T10:00:00Z"),  # same second: by ref
+           option(remote_ref=refs[11], applied_at="2026-12-01T00:00:00Z", reference="first", quantity=4),
+           option(remote_ref=refs[12], applied_at="2026-12-01T23:00:00-01:00", reference="at-to"),
+           option(remote_ref=refs[13], applied_at="2026-12-01T12:00:00Z", reference="gone", cancelled=True,
+                  cancelled_at="2026-12-01T13:00:00Z"))
+    seen, sizes = list_walk(sim, system, "2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z", 2)
+    assert seen == [(refs[11], "first", 4, False), (refs[9], None, 1, False), (refs[10], "ours-10", 1, False),
+                    (refs[13], "gone", 1, True)]
+    assert sizes == [2, 2]
+    # an offset in the period means the same instant; page size defaults to 100
+    answer = list_call(sim, system, "2026-12-01T01:00:00+01:00", "2026-12-01T10:00:00Z").json()
+    if system == "snaic":
+        assert [o["option_ref"] for o in answer["options"]] == [refs[11]]
+        assert (answer["page_size"], answer["total"], answer["has_more"]) == (100, 1, False)
+        assert answer["options"][0]["applied_at"] == "2026-12-01T00:00:00Z"
+    else:
+        assert [o["id"] for o in answer["data"]] == [refs[11]] and answer["nextCursor"] is None
+        assert answer["data"][0]["createdAt"] == "2026-12-01T00:00:00Z"
+    assert sim.sim_get(system, "stats")["requests"]["list"] == 3
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_list_an_option_applied_or_cancelled_while_paging_is_seen_once(sim, system):
+    refs = [remote_ref(system, apply(sim, system, "k%d" % n, reference="MAJ-%d" % n).json()) for n in range(3)]
+
+    def meanwhile():
+        refs.append(remote_ref(system, apply(sim, system, "k3", reference="MAJ-3").json()))
+        assert cancel(sim, system, refs[0], "c0").status_code == 200
+
+    seen, sizes = list_walk(sim, system, WIDE[0], WIDE[1], 2, between=meanwhile)
+    assert [s[0] for s in seen] == refs
+    assert sizes == [2, 2]
+    assert [s[3] for s in seen] == [False, False, False, False]  # page 1 was read before the cancel
+    again, _ = list_walk(sim, system, WIDE[0], WIDE[1], 1000)
+    assert [s[3] for s in again] == [True, False, False, False]
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_list_refuses_bad_periods_sizes_and_tokens_and_needs_the_token(sim, system):
+    spec = LIST[system]
+    day = ("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z")
+    assert sim.api(system, "GET", spec["path"], params={spec["from"]: day[0]}).status_code == 400
+    for start, end in (("2026-12-01", day[1]), ("yesterday", day[1]), ("2026-12-01T00:00:00", day[1]),
+                       (day[1], day[0]), ("2026-13-01T00:00:00Z", day[1])):
+        answer = list_call(sim, system, start, end)
+        assert answer.status_code == 422, (start, end)
+        assert answer.json()["error"]["code"] == ("validation_error" if system == "snaic" else "VALIDATION_FAILED")
+    for size in (0, 1001, "x", -1):
+        assert list_call(sim, system, *day, size=size).status_code == 422, size
+    assert list_call(sim, system, *day, size=1000).status_code == 200
+    assert list_call(sim, system, *day, token=0 if system == "snaic" else "not-a-cursor").status_code == 422
+    assert list_call(sim, system, *day, token="nope", size=1).status_code == 422
+    answer = sim.api(system, "GET", spec["path"], token="wrong", params={spec["from"]: day[0], spec["to"]: day[1]})
+    assert answer.status_code == 401
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_list_faults_429_5xx_timeout_malformed_and_drop(sim, system):
+    day = ("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z")
+    inject(sim, system, option(applied_at="2026-12-01T10:00:00Z", reference="ours"))
+    sim.faults(system, retry_after=4, timeout_s=1.0, script=[
+        {"match": "apply", "fault": "5xx", "times": 9},  # an apply fault does not hit the list
+        {"match": "list", "fault": "429"}, {"match": "list", "fault": "5xx"},
+        {"match": "list", "fault": "malformed"}, {"match": "list", "fault": "timeout_after_apply"},
+        {"match": "list", "fault": "drop"}, {"match": "list", "fault": "401"}, {"match": "list", "fault": "422"}])
+    busy = list_call(sim, system, *day)
+    assert busy.status_code == 429 and busy.headers["Retry-After"] == "4"
+    assert list_call(sim, system, *day).status_code == 503
+    broken = list_call(sim, system, *day)
+    assert broken.status_code == 200
+    with pytest.raises(ValueError):
+        broken.json()
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        list_call(sim, system, *day, timeout=(3, 0.3))
+    with pytest.raises(requests.exceptions.ConnectionError):
+        list_call(sim, system, *day)
+    assert list_call(sim, system, *day).status_code == 401
+    assert list_call(sim, system, *day).status_code == 422
+    assert list_call(sim, system, *day).status_code == 200
+    stats = sim.sim_get(system, "stats")
+    assert stats["requests"]["list"] == 8
+    assert stats["faults"] == {"429": 1, "5xx": 1, "malformed": 1, "timeout_after_apply": 1, "drop": 1,
+                               "401": 1, "422": 1}
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_forget_loses_the_option_but_the_key_still_replays(sim, system):
+    first = apply(sim, system, "k-forget", reference="MAJ-F")
+    ref = remote_ref(system, first.json())
+    reference = "MAJ-F:%s" % system
+    apply(sim, system, "k-other", reference="MAJ-G")
+    gone = sim.sim_post(system, "forget", {"idempotency_key": "k-forget"})
+    assert (gone["remote_ref"], gone["reference"], gone["idempotency_key"]) == (ref, reference, "k-forget")
+    assert [r["idempotency_key"] for r in applied(sim, system)] == ["k-other"]
+    assert lookup(sim, system, "option", reference).status_code == 404
+    assert cancel(sim, system, ref, "c-forget").status_code == 404
+    seen, _ = list_walk(sim, system, WIDE[0], WIDE[1], 100)
+    assert ref not in [s[0] for s in seen] and len(seen) == 1
+    # the key store remembers the key: a resend replays the old answer, applies nothing
+    replay = apply(sim, system, "k-forget", reference="MAJ-F")
+    assert replay.status_code == 201 and replay.headers.get("Idempotent-Replayed") == "true"
+    assert replay.content == first.content
+    assert [r["idempotency_key"] for r in applied(sim, system)] == ["k-other"]
+    # a new key applies the same reference again (what a repush does)
+    assert apply(sim, system, "k-new", reference="MAJ-F").status_code == 201
+    for body, status in (({"idempotency_key": "k-forget"}, 404), ({"idempotency_key": "k-never"}, 404),
+                         ({}, 400), ({"idempotency_key": 3}, 400)):
+        answer = requests.post(sim.url(system) + "/_sim/forget", json=body, timeout=10)
+        assert answer.status_code == status, body
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_inject_with_and_without_reference_and_given_remote_refs(sim, system):
+    big = "OP-500" if system == "snaic" else "CF-000500"
+    one = sim.sim_post(system, "inject", option(quantity=3))  # one object
+    assert one["count"] == 1
+    [auto] = one["options"]
+    assert auto["reference"] is None and auto["idempotency_key"] is None and auto["cancelled"] is False
+    assert re.match(SPEC[system]["ref_pattern"], auto["remote_ref"])
+    assert auto["effective_date"] == time.strftime("%Y-%m-%d", time.gmtime())
+    assert auto["applied_at"].endswith("Z") and auto["unit_price"] == "0.00"
+    assert auto["line_id"] == str(SPEC[system]["line_id"]) and auto["phone"] == PHONE
+    given, cancelled = inject(sim, system,
+                              option(reference="ours-1", remote_ref=big, unit_price="2.50",
+                                     effective_date="2026-12-01", applied_at="2026-12-01T10:00:00Z"),
+                              option(reference="ours-2", cancelled=True))
+    assert (given["remote_ref"], given["unit_price"], given["effective_date"], given["applied_at"]) == \
+        (big, "2.50", "2026-12-01", "2026-12-01T10:00:00Z")
+    assert cancelled["cancelled"] is True and cancelled["cancelled_at"].endswith("Z")
+    # the automatic counter moved past the given ref
+    after = SPEC[system]["ref_pattern"]
+    assert cancelled["remote_ref"] == ("OP-501" if system == "snaic" else "CF-000501"), after
+    assert remote_ref(system, apply(sim, system, "k1").json()) == ("OP-502" if system == "snaic" else "CF-000502")
+    # read back by our reference; cancel by the remote ref
+    back = lookup(sim, system, "option", "ours-1")
+    assert back.status_code == 200 and remote_ref(system, back.json()) == big
+    assert cancel(sim, system, big, "c1").status_code == 200
+    assert len(applied(sim, system)) == 4
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_inject_refuses_bad_options_all_or_nothing(sim, system):
+    inject(sim, system, option(reference="taken", idempotency_key="k-taken",
+                               remote_ref="OP-7" if system == "snaic" else "CF-000007"))
+    bad = [
+        (option(phone="+33699999999"), 404), (option(phone="+33600000098" if system == "snaic"
+                                                     else "+33600000099"), 404),
+        ({"phone_number": PHONE, "product_code": "RDATA1G"}, 400), (option(quantity=0), 422),
+        (option(quantity="2"), 422), (option(reference="taken"), 409), (option(idempotency_key="k-taken"), 409),
+        (option(remote_ref="OP-7" if system == "snaic" else "CF-000007"), 409),
+        (option(applied_at="2026-12-01"), 422), (option(effective_date="01/12/2026"), 422),
+        (option(unit_price="-1"), 422), (option(reference=""), 422),
+    ]
+    for item, status in bad:
+        answer = requests.post(sim.url(system) + "/_sim/inject", json={"options": [option(), item]}, timeout=10)
+        assert answer.status_code == status, (item, answer.text)
+    duplicate = requests.post(sim.url(system) + "/_sim/inject", json={"options": [
+        option(reference="twice"), option(reference="twice")]}, timeout=10)
+    assert duplicate.status_code == 409
+    assert requests.post(sim.url(system) + "/_sim/inject", json=[1], timeout=10).status_code == 400
+    assert len(applied(sim, system)) == 1  # nothing of a refused batch was added
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_inject_with_a_key_replays_a_resend_and_stages_a_mismatch(sim, system):
+    [staged] = inject(sim, system, option(reference="MAJ-9:%s" % system, quantity=2, idempotency_key="k9"))
+    # a resend of the apply with the injected key replays it, applies nothing
+    resend = apply(sim, system, "k9", reference="MAJ-9")
+    assert resend.status_code == 201 and resend.headers.get("Idempotent-Replayed") == "true"
+    assert remote_ref(system, resend.json()) == staged["remote_ref"]
+    assert len(applied(sim, system)) == 1
+    # mismatch: forget the option, inject the same reference with another quantity
+    sim.sim_post(system, "forget", {"idempotency_key": "k9"})
+    [changed] = inject(sim, system, option(reference="MAJ-9:%s" % system, quantity=3))
+    back = lookup(sim, system, "option", "MAJ-9:%s" % system).json()
+    assert (back if system == "snaic" else back["option"])["quantity"] == 3
+    seen, _ = list_walk(sim, system, WIDE[0], WIDE[1], 10)
+    assert seen == [(changed["remote_ref"], "MAJ-9:%s" % system, 3, False)]
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_clients_list_options_against_the_simulator(sim, system):
+    for n in range(5):
+        apply(sim, system, "k%d" % n, reference="MAJ-%d" % n)
+    inject(sim, system, option(applied_at="2026-12-01T10:00:00Z", quantity=7))
+    cancel(sim, system, applied(sim, system)[1]["remote_ref"], "c1")
+    start = datetime.datetime.utcnow() - datetime.timedelta(hours=1)
+    end = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+    seen, token, calls = [], None, 0
+    with client(sim, system) as api:
+        while True:
+            page = api.list_options(start, end, page_token=token, page_size=2)
+            seen += page["options"]
+            token, calls = page["next_page_token"], calls + 1
+            if token is None:
+                break
+        assert calls == 3
+        records = applied(sim, system)[:5]
+        assert [o["remote_ref"] for o in seen] == [r["remote_ref"] for r in records]
+        assert [o["cancelled"] for o in seen] == [False, True, False, False, False]
+        assert seen[0]["reference"] == "MAJ-0:%s" % system and seen[0]["quantity"] == 2.0
+        assert seen[0]["remote_line_id"] == str(SPEC[system]["line_id"])
+        assert seen[0]["effective_date"] == "2026-03-01"
+        assert abs((seen[0]["applied_at"] - datetime.datetime.utcnow()).total_seconds()) < 60
+        old = api.list_options(datetime.datetime(2026, 12, 1), datetime.datetime(2026, 12, 2))
+        assert [(o["reference"], o["quantity"]) for o in old["options"]] == [(None, 7.0)]
+        sim.faults(system, retry_after=3, script=[{"match": "list", "fault": "429"},
+                                                  {"match": "list", "fault": "malformed"}])
+        with pytest.raises(clients.RetryableError) as error:
+            api.list_options(start, end)
+        assert error.value.retry_after == 3
+        with pytest.raises(clients.RetryableError):
+            api.list_options(start, end)
+
+
+# ---------------------------------------------------------------------------
 # Fault injection
 # ---------------------------------------------------------------------------
 
@@ -872,7 +1154,7 @@ def test_openapi_files_and_simulator_have_the_same_operations(system):
     served = {}
     for method, pattern, name in sim_module.SPECS[system].routes:
         served[name] = (method, pattern)
-    aliases = {"cancel_option": "cancel"}
+    aliases = {"cancel_option": "cancel", "list_options": "list"}
     assert {aliases.get(name, name) for name in documented} == set(served)
     for name, (method, sample) in documented.items():
         route_method, pattern = served[aliases.get(name, name)]
@@ -883,6 +1165,22 @@ def test_openapi_files_and_simulator_have_the_same_operations(system):
     assert any(p["name"] == "Idempotency-Key" and p["required"] for p in cancel["parameters"])
     option = contract["components"]["schemas"]["Option"]["properties"]
     assert {"cancelled", "cancelled_at" if system == "snaic" else "cancelledAt"} <= set(option)
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_openapi_list_has_its_period_paging_and_errors(system):
+    yaml = pytest.importorskip("yaml")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "docs", "api", "%s.yaml" % system)) as handle:
+        contract = yaml.safe_load(handle)
+    listing = contract["paths"][LIST[system]["path"]]["get"]
+    names = {p["name"] for p in listing["parameters"]}
+    assert names == {LIST[system]["from"], LIST[system]["to"], LIST[system]["size"],
+                     "page" if system == "snaic" else "cursor"}
+    assert set(listing["responses"]) == {"200", "400", "401", "403", "422", "429", "503"}
+    page = listing["responses"]["200"]["content"]["application/json"]["schema"]
+    assert set(page["required"]) == ({"options", "page", "page_size", "total", "has_more"} if system == "snaic"
+                                     else {"data", "nextCursor"})
 
 
 def test_clients_do_not_import_odoo():

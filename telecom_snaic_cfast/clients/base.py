@@ -12,8 +12,9 @@ change of that module only.
 import email.utils
 import logging
 import os
+import re
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -97,6 +98,39 @@ def iso_date(value):
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+MAX_PAGE_SIZE = 1000
+_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d{1,6})?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def utc_timestamp(value):
+    """A datetime (naive UTC, or aware) as the remotes' UTC form 2026-12-01T10:00:00Z."""
+    if not isinstance(value, datetime):
+        raise TypeError("a datetime is expected, not %r" % (value,))
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.replace(microsecond=0).isoformat() + "Z"
+
+
+def parse_utc(value):
+    """A remote's timestamp ("2026-12-01T10:00:00Z", an offset, or none meaning
+    UTC) -> naive UTC datetime; None when it is not one."""
+    found = _TIMESTAMP.match(value) if isinstance(value, str) else None
+    if not found:
+        return None
+    try:
+        moment = datetime.strptime("%sT%s" % found.group(1, 2), "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return None
+    if found.group(3):
+        moment = moment.replace(microsecond=int(found.group(3)[1:].ljust(6, "0")))
+    offset = found.group(4)
+    if offset and offset != "Z":
+        digits = offset[1:].replace(":", "")
+        delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        moment = moment - delta if offset[0] == "+" else moment + delta
+    return moment
 
 
 class _BearerAuth(requests.auth.AuthBase):
@@ -390,6 +424,48 @@ class BaseClient(object):
             elif exc.status == 409 and exc.code in self.already_cancelled_codes:
                 exc.code = ALREADY_CANCELLED
             raise
+
+    def _list_period(self, applied_from, applied_to, page_size):
+        """Check the arguments of ``list_options``; return the two timestamps."""
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError("page_size must be a whole number from 1 to %d, not %r" % (MAX_PAGE_SIZE, page_size))
+        return utc_timestamp(applied_from), utc_timestamp(applied_to)
+
+    def _malformed(self, operation, detail):
+        """A 2xx to a read that we cannot use: retryable (a GET is safe to
+        resend), with ``code == "malformed_reply"``."""
+        return RetryableError("%s answered %s with a reply we cannot read (%s); will be retried."
+                              % (self.system, operation, self._safe(detail)[:200]),
+                              system=self.system, status=200, code="malformed_reply")
+
+    def _list_item(self, operation, raw, fields):
+        """Normalize one option of a list. ``fields`` maps our names to the
+        system's: remote_ref, remote_line_id, product_code, quantity, reference,
+        applied_at, effective_date, cancelled, state; ``cancelled_state`` the
+        value of ``state`` meaning cancelled."""
+        if not isinstance(raw, dict):
+            raise self._malformed(operation, "an option is not an object")
+        ref, line = raw.get(fields["remote_ref"]), raw.get(fields["remote_line_id"])
+        code, quantity = raw.get(fields["product_code"]), raw.get(fields["quantity"])
+        applied_at = parse_utc(raw.get(fields["applied_at"]))
+        reference = raw.get(fields["reference"])
+        if ref in (None, "") or line in (None, "") or not isinstance(code, str) or applied_at is None \
+                or isinstance(quantity, bool) or not isinstance(quantity, (int, float)) \
+                or not (reference is None or isinstance(reference, str)):
+            raise self._malformed(operation, "option %r lacks or mangles its reference, line, product, "
+                                  "quantity or date" % (ref,))
+        effective = raw.get(fields["effective_date"])
+        return {
+            "remote_ref": str(ref),
+            "remote_line_id": str(line),
+            "product_code": code,
+            "quantity": float(quantity),
+            "reference": reference or None,
+            "applied_at": applied_at,
+            "effective_date": str(effective)[:10] if effective else None,
+            "cancelled": raw.get(fields["cancelled"]) is True
+            or raw.get(fields["state"]) == fields["cancelled_state"],
+        }
 
     def ping(self):
         """Check URL and token with one authenticated call.

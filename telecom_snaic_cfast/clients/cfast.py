@@ -120,6 +120,34 @@ class CfastClient(BaseClient):
                 "checked by reference before any resend." % remote_ref, system=self.system)
         return ref
 
+    _list_fields = {"remote_ref": "id", "remote_line_id": "lineId", "product_code": "productCode",
+                    "quantity": "quantity", "reference": "externalReference", "applied_at": "createdAt",
+                    "effective_date": "effectiveDate", "cancelled": "cancelled", "state": "state",
+                    "cancelled_state": "CANCELLED"}
+
+    def list_options(self, applied_from, applied_to, page_token=None, page_size=500):
+        """One page of the options CFAST applied in [``applied_from``,
+        ``applied_to``) (datetimes, naive UTC or aware), oldest first:
+        ``{"options": [item, ...], "next_page_token": cursor or None}``.
+
+        Items as ``SnaicClient.list_options`` (``remote_line_id`` as a string);
+        the token is CFAST's opaque ``nextCursor``. Raises as
+        ``SnaicClient.list_options``.
+        """
+        start, end = self._list_period(applied_from, applied_to, page_size)
+        params = {"appliedFrom": start, "appliedTo": end, "limit": page_size}
+        if page_token:
+            params["cursor"] = page_token
+        operation = "the list of options applied from %s to %s" % (start, end)
+        data = self._request(operation, "GET", "/rest/v2/one-off-options", params=params)
+        if not isinstance(data, dict) or not isinstance(data.get("data"), list) \
+                or not (data.get("nextCursor") is None or isinstance(data.get("nextCursor"), str)):
+            raise self._malformed(operation, "no data list or a bad nextCursor")
+        options = [self._list_item(operation, raw, self._list_fields) for raw in data["data"]]
+        if data.get("nextCursor") and not options:
+            raise self._malformed(operation, "an empty page has a next cursor")
+        return {"options": options, "next_page_token": data.get("nextCursor") or None}
+
 
 def _id(data, envelope):
     """``data[envelope]["id"]`` as a string, or None when absent."""

@@ -112,6 +112,40 @@ class SnaicClient(BaseClient):
                 "checked by reference before any resend." % remote_ref, system=self.system)
         return ref
 
+    _list_fields = {"remote_ref": "option_ref", "remote_line_id": "line_id", "product_code": "product_code",
+                    "quantity": "quantity", "reference": "reference", "applied_at": "applied_at",
+                    "effective_date": "effective_date", "cancelled": "cancelled", "state": "status",
+                    "cancelled_state": "cancelled"}
+
+    def list_options(self, applied_from, applied_to, page_token=None, page_size=500):
+        """One page of the options SNAIC applied in [``applied_from``,
+        ``applied_to``) (datetimes, naive UTC or aware), oldest first:
+        ``{"options": [item, ...], "next_page_token": "2" or None}``.
+
+        Each item: ``remote_ref``, ``remote_line_id``, ``product_code``,
+        ``quantity`` (float), ``reference`` (ours, or None), ``applied_at``
+        (naive UTC datetime), ``effective_date`` ("YYYY-MM-DD" or None),
+        ``cancelled`` (bool). The token is the next page number, as a string.
+
+        Raises ``RetryableError`` (5xx, 429 with ``retry_after``, timeouts,
+        dropped connections: a read is safe to resend; also a 2xx we cannot
+        read, with ``code == "malformed_reply"``), ``ConfigurationError``
+        (401/403), ``PermanentError`` (other 4xx, e.g. 422 bad period).
+        """
+        start, end = self._list_period(applied_from, applied_to, page_size)
+        page = int(page_token) if page_token else 1
+        operation = "the list of options applied from %s to %s (page %d)" % (start, end, page)
+        data = self._request(operation, "GET", "/api/v1/options",
+                             params={"applied_from": start, "applied_to": end, "page": page,
+                                     "page_size": page_size})
+        if not isinstance(data, dict) or not isinstance(data.get("options"), list) \
+                or not isinstance(data.get("has_more"), bool):
+            raise self._malformed(operation, "no options list or has_more")
+        options = [self._list_item(operation, raw, self._list_fields) for raw in data["options"]]
+        if data["has_more"] and not options:
+            raise self._malformed(operation, "an empty page says there is more")
+        return {"options": options, "next_page_token": str(page + 1) if data["has_more"] else None}
+
 
 def _id(data, key):
     """``data[key]`` as a string, or None when the answer is empty or lacks it."""

@@ -10,6 +10,8 @@ import logging
 import socket
 import traceback
 import unittest
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlsplit
 from http.client import RemoteDisconnected
 
 import requests
@@ -97,6 +99,21 @@ class ClientCases(object):
 
     already_cancelled_code = None
     not_found_code = None
+
+    def list_url(self):
+        raise NotImplementedError
+
+    def list_item(self, remote_ref, reference, applied_at, cancelled=False, quantity=2):
+        """One option of the list in the system's spelling."""
+        raise NotImplementedError
+
+    def list_page(self, items, more):
+        """A page of the list: ``more`` says another page follows."""
+        raise NotImplementedError
+
+    def list_query(self, request):
+        """(from, to, size, token sent) of a list request."""
+        raise NotImplementedError
 
     # -- fixtures ----------------------------------------------------------
     def setUp(self):
@@ -440,6 +457,88 @@ class ClientCases(object):
             self.cancel()
         self.assert_no_token(caught.exception)
 
+    # -- list of options (the audit) -----------------------------------
+    def test_list_options_pages_and_normalizes_the_items(self):
+        url = self.list_url()
+        self.mock.add(responses.GET, url, status=200, json=self.list_page([
+            self.list_item(self.remote_ref, "ours-1", "2026-12-01T10:00:00Z"),
+            self.list_item("X-9", None, "2026-12-01T11:30:00+01:00", cancelled=True, quantity=3)], True))
+        self.mock.add(responses.GET, url, status=200, json=self.list_page([
+            self.list_item("X-10", "ours-2", "2026-12-01T23:59:59Z")], False))
+        start = datetime(2026, 12, 1, 1, 0, tzinfo=timezone(timedelta(hours=1)))  # aware: 00:00 UTC
+        first = self.client.list_options(start, datetime(2026, 12, 2), page_size=2)
+        self.assertEqual(first["options"], [
+            {"remote_ref": self.remote_ref, "remote_line_id": str(self.line_id), "product_code": "RDATA1G-LT50",
+             "quantity": 2.0, "reference": "ours-1", "applied_at": datetime(2026, 12, 1, 10, 0),
+             "effective_date": "2026-12-01", "cancelled": False},
+            {"remote_ref": "X-9", "remote_line_id": str(self.line_id), "product_code": "RDATA1G-LT50",
+             "quantity": 3.0, "reference": None, "applied_at": datetime(2026, 12, 1, 10, 30),
+             "effective_date": "2026-12-01", "cancelled": True}])
+        token = first["next_page_token"]
+        self.assertTrue(token)
+        second = self.client.list_options(start, datetime(2026, 12, 2), page_token=token, page_size=2)
+        self.assertEqual([o["remote_ref"] for o in second["options"]], ["X-10"])
+        self.assertIsNone(second["next_page_token"])
+        self.assertEqual(self.list_query(self.mock.calls[0].request),
+                         ("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z", "2", None))
+        self.assertEqual(self.list_query(self.mock.calls[1].request),
+                         ("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z", "2", token))
+        self.assertEqual(self.mock.calls[0].request.headers["Authorization"], "Bearer %s" % TOKEN)
+
+    def test_list_options_errors_are_retryable_for_transient_failures(self):
+        url = self.list_url()
+        self.mock.add(responses.GET, url, json=self.error_body("unavailable", "down"), status=503)
+        self.mock.add(responses.GET, url, json=self.error_body("rate_limited", "slow"), status=429,
+                      headers={"Retry-After": "5"})
+        self.mock.add(responses.GET, url, body=requests.exceptions.ReadTimeout("timed out"))
+        self.mock.add(responses.GET, url, body=dropped())
+        expected = [(503, None), (429, 5), (None, None), (None, None)]
+        for status, retry_after in expected:
+            with self.assertRaises(RetryableError) as caught:
+                self.client.list_options(datetime(2026, 12, 1), datetime(2026, 12, 2))
+            # a GET changes nothing: never an unknown outcome
+            self.assertNotIsInstance(caught.exception, UnknownOutcomeError)
+            self.assertEqual((caught.exception.status, caught.exception.retry_after), (status, retry_after))
+            self.assert_no_token(caught.exception)
+        self.assertTrue(caught.exception.__class__ is RetryableError)
+
+    def test_list_options_4xx_is_permanent_and_401_a_configuration_error(self):
+        url = self.list_url()
+        self.mock.add(responses.GET, url, json=self.error_body("validation", "bad date"), status=422)
+        self.mock.add(responses.GET, url, json=self.error_body("not_found", "no such path"), status=404)
+        self.mock.add(responses.GET, url, json=self.error_body("unauthorized", "bad token"), status=401)
+        for status in (422, 404):
+            with self.assertRaises(PermanentError) as caught:
+                self.client.list_options(datetime(2026, 12, 1), datetime(2026, 12, 2))
+            self.assertEqual(caught.exception.status, status)
+        with self.assertRaises(ConfigurationError):
+            self.client.list_options(datetime(2026, 12, 1), datetime(2026, 12, 2))
+
+    def test_list_options_malformed_answer_is_retryable_malformed_reply(self):
+        url = self.list_url()
+        good = self.list_item(self.remote_ref, "ours-1", "2026-12-01T10:00:00Z")
+        broken = [dict(good, **{k: None}) for k in good if k in ("option_ref", "id", "applied_at", "createdAt")]
+        self.mock.add(responses.GET, url, body='{"options": [', status=200, content_type="application/json")
+        self.mock.add(responses.GET, url, json={"unexpected": True}, status=200)
+        self.mock.add(responses.GET, url, json=self.list_page(["not an object"], False), status=200)
+        for item in broken:
+            self.mock.add(responses.GET, url, json=self.list_page([item], False), status=200)
+        self.mock.add(responses.GET, url, json=self.list_page([dict(good, quantity="two")], False), status=200)
+        self.mock.add(responses.GET, url, json=self.list_page([], True), status=200)
+        for index in range(3 + len(broken) + 2):
+            with self.assertRaises(RetryableError, msg=index) as caught:
+                self.client.list_options(datetime(2026, 12, 1), datetime(2026, 12, 2))
+            if index:
+                self.assertEqual(caught.exception.code, "malformed_reply")
+
+    def test_list_options_checks_its_arguments_before_any_call(self):
+        for size in (0, 1001, "500", 2.5):
+            with self.assertRaises(ValueError):
+                self.client.list_options(datetime(2026, 12, 1), datetime(2026, 12, 2), page_size=size)
+        with self.assertRaises(TypeError):
+            self.client.list_options("2026-12-01", datetime(2026, 12, 2))
+        self.assertEqual(len(self.mock.calls), 0)
+
     # -- ping --------------------------------------------------------------
     def test_ping_ok(self):
         self.mock.add(responses.GET, self.ping_url(), json={}, status=200)
@@ -555,6 +654,26 @@ class TestSnaicClient(ClientCases, unittest.TestCase):
     def cancel_body_sent(self, reference):
         return {"cancel_reference": reference}
 
+    def list_url(self):
+        return self.base_url + "/api/v1/options"
+
+    def list_item(self, remote_ref, reference, applied_at, cancelled=False, quantity=2):
+        return {"option_ref": remote_ref, "line_id": self.line_id, "reference": reference,
+                "product_code": "RDATA1G-LT50", "quantity": quantity, "unit_price": "1.00",
+                "effective_date": "2026-12-01", "status": "cancelled" if cancelled else "applied",
+                "applied_at": applied_at, "cancelled": cancelled,
+                "cancelled_at": "2026-12-01T12:00:00Z" if cancelled else None}
+
+    def list_page(self, items, more):
+        self.page = getattr(self, "page", 0) + 1
+        return {"options": items, "page": self.page, "page_size": 2, "total": 3, "has_more": more}
+
+    def list_query(self, request):
+        query = parse_qs(urlsplit(request.url).query)
+        token = query["page"][0]
+        return (query["applied_from"][0], query["applied_to"][0], query["page_size"][0],
+                None if token == "1" else token)
+
 
 class TestCfastClient(ClientCases, unittest.TestCase):
     system = "cfast"
@@ -617,6 +736,24 @@ class TestCfastClient(ClientCases, unittest.TestCase):
 
     def cancel_body_sent(self, reference):
         return {"cancellationReference": reference}
+
+    def list_url(self):
+        return self.base_url + "/rest/v2/one-off-options"
+
+    def list_item(self, remote_ref, reference, applied_at, cancelled=False, quantity=2):
+        return {"id": remote_ref, "lineId": int(self.line_id), "externalReference": reference,
+                "productCode": "RDATA1G-LT50", "quantity": quantity, "unitPrice": "1.00",
+                "effectiveDate": "2026-12-01", "createdAt": applied_at,
+                "state": "CANCELLED" if cancelled else "APPLIED", "cancelled": cancelled,
+                "cancelledAt": "2026-12-01T12:00:00Z" if cancelled else None}
+
+    def list_page(self, items, more):
+        return {"data": items, "nextCursor": "b3BhcXVl+/=" if more else None}
+
+    def list_query(self, request):
+        query = parse_qs(urlsplit(request.url).query)
+        return (query["appliedFrom"][0], query["appliedTo"][0], query["limit"][0],
+                query.get("cursor", [None])[0])
 
 
 class TestConnectionRefused(unittest.TestCase):
