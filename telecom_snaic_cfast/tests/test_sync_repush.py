@@ -105,6 +105,8 @@ class TestSyncRepush(SyncCase):
         self.assertEqual((repush.repush_of_id, repush.repush_option_id),
                          (original, option))
         self.assertEqual(original.repush_ids, repush)
+        self.assertEqual(repush.name, "%s ↻ %s" % (original.name,
+                                                   option.name))
         # Derived from the original's, recorded, and not the original's.
         self.assertEqual(repush.idempotency_key, "%s-R%d" % (
             original.idempotency_key, option.id))
@@ -450,3 +452,12 @@ class TestSyncRepush(SyncCase):
         # CFAST cancelled, SNAIC had nothing left to cancel.
         self.assertEqual(set(reversal.update_ids.mapped("sync_state")),
                          {"applied"})
+
+    def test_form_shows_what_was_re_sent(self):
+        arch = self.env["telecom.sync.request"].fields_view_get(
+            view_type="form")["arch"]
+        for field in ("repush_of_id", "repush_option_id", "repush_ids"):
+            self.assertIn('name="%s"' % field, arch)
+        search = self.env["telecom.sync.request"].fields_view_get(
+            view_type="search")["arch"]
+        self.assertIn('name="repush"', search)
