@@ -461,3 +461,34 @@ class TestSyncRepush(SyncCase):
         search = self.env["telecom.sync.request"].fields_view_get(
             view_type="search")["arch"]
         self.assertIn('name="repush"', search)
+
+    def test_a_re_send_lost_again_is_re_sent_from_the_re_send(self):
+        deployment = self.make_done(self.lines[0])
+        original = self.push_done(deployment).filtered(
+            lambda r: r.system == "cfast")
+        option = original.update_id.option_ids
+        self.lose("cfast", original, option)
+        first = original._telecom_repush(option)
+        self.assertEqual(first._telecom_push(), {"done": 1})
+        self.lose("cfast", first, option)
+        # From the original: it was re-sent already, by the first one.
+        with self.assertRaises(UserError) as refusal:
+            original._telecom_repush(option)
+        self.assertIn(first.reference, refusal.exception.name)
+        second = first._telecom_repush(option)
+        self.assertEqual(second.idempotency_key, "%s-R%d" % (
+            first.idempotency_key, option.id))
+        self.assertEqual(second._telecom_push(), {"done": 1})
+        self.assertEqual(len(self.sim.applied("cfast")), 1)
+
+        reversal = self.reverse(deployment)
+
+        cfast = self.requests_of(reversal, "cfast")
+        self.assertEqual(len(cfast), 3)
+        self.assertEqual(original.cancel_request_ids.state, "void")
+        self.assertEqual(first.cancel_request_ids.state, "void")
+        self.assertEqual(cfast._telecom_push(), {"done": 1})
+        self.assertEqual(second.cancel_request_ids.state, "done")
+        self.assertTrue(self.sim.applied("cfast")[0]["cancelled"])
+        stats = self.sim.stats("cfast")["cancels"]
+        self.assertEqual((stats["done"], stats["not_found"]), (1, 0))
