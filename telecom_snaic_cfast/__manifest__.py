@@ -4,7 +4,7 @@
     "name": "Telecom SNAIC/CFAST",
     "summary": "Push every MAJ of a line to SNAIC and CFAST exactly once, "
                "fetch their IDs on the fly, report information and errors",
-    "version": "11.0.2.0.0",
+    "version": "11.0.3.0.0",
     "category": "Telecom",
     "author": "Telecom Parc contributors",
     "website": "https://example.com/telecom_snaic_cfast",

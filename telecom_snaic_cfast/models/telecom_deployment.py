@@ -175,18 +175,26 @@ class TelecomDeployment(models.Model):
         for system, label in SYSTEMS:
             applied = [r for r in done if r.system == system]
             errors = [r for r in failed if r.system == system]
-            if applied:
+            # The re-sends of options the system had lost, said apart.
+            repushed = [r for r in applied if r.repush_of_id]
+            applied = [r for r in applied if not r.repush_of_id]
+            for requests, sentence in (
+                    (applied, _("Cancelled in %(system)s: %(count)d "
+                                "line(s): %(lines)s%(more)s")
+                     if self.reversed_deployment_id else
+                     _("Applied in %(system)s: %(count)d line(s): "
+                       "%(lines)s%(more)s")),
+                    (repushed, _("Re-sent to %(system)s (options it had "
+                                 "lost): %(count)d line(s): "
+                                 "%(lines)s%(more)s"))):
+                if not requests:
+                    continue
                 items = ", ".join("%s → %s" % (r.line_id.name, r.remote_ref)
-                                  for r in applied[:SUMMARY_MAX_LINES])
-                more = len(applied) - SUMMARY_MAX_LINES
-                sentence = _("Applied in %(system)s: %(count)d line(s): "
-                             "%(lines)s%(more)s")
-                if self.reversed_deployment_id:
-                    sentence = _("Cancelled in %(system)s: %(count)d "
-                                 "line(s): %(lines)s%(more)s")
+                                  for r in requests[:SUMMARY_MAX_LINES])
+                more = len(requests) - SUMMARY_MAX_LINES
                 body.append(sentence % {
                     "system": label,
-                    "count": len(applied),
+                    "count": len(requests),
                     "lines": items,
                     "more": _(" and %d more") % more if more > 0 else ""})
             if errors:

@@ -15,6 +15,12 @@ state of the request it cancels (the *original*), per system.
   claimed) until the original settles; saving the original's result wakes
   it (``_telecom_wake_cancels``), and the push cron does too, in case.
 
+An option that the system lost and that was re-sent (``_telecom_repush``)
+is cancelled by the cancellation of its re-send, a request of its own:
+the original's cancellation skips it (the system no longer holds it under
+the original's remote reference), and has nothing to cancel (``void``) when
+no option is left.
+
 The original is locked (``FOR UPDATE SKIP LOCKED``) while it is withdrawn:
 a job that holds it (claiming it to send it) makes the cancellation wait
 for its result instead.
@@ -66,12 +72,24 @@ class TelecomSyncRequest(models.Model):
         cancellation wait."""
         if not self:
             return {}
+        # Whether the original has an option left to cancel: not all of
+        # them were lost and re-sent (see _telecom_cancel_rows).
         self.env.cr.execute("""
-            SELECT c.id, o.id, o.state
+            SELECT c.id, o.id, o.state, EXISTS (
+                SELECT 1 FROM telecom_line_update_option uo
+                 WHERE uo.update_id = o.update_id
+                   AND (o.repush_option_id IS NULL
+                        OR uo.id = o.repush_option_id)
+                   AND NOT EXISTS (
+                        SELECT 1 FROM telecom_sync_request p
+                         WHERE p.repush_of_id = o.id
+                           AND p.repush_option_id = uo.id))
               FROM telecom_sync_request c
               JOIN telecom_sync_request o ON o.id = c.cancelled_request_id
              WHERE c.id IN %s""", (tuple(self.ids),))
         rows = self.env.cr.fetchall()
+        left = {row[0]: row[3] for row in rows}
+        rows = [row[:3] for row in rows]
         candidates = tuple(o for _c, o, state in rows
                            if state in ("error", "pending"))
         locked = {}
@@ -100,6 +118,10 @@ class TelecomSyncRequest(models.Model):
             if original_id in locked:
                 decisions[cancel_id] = Settled(original_id,
                                                locked[original_id])
+            elif state == "done" and not left[cancel_id]:
+                # Every option was lost and re-sent: the re-sends'
+                # cancellations cancel them.
+                decisions[cancel_id] = Settled(None, "repushed")
             elif state == "done":
                 decisions[cancel_id] = "send"
             elif state in ("withdrawn", "void"):
@@ -233,6 +255,11 @@ class TelecomSyncRequest(models.Model):
             "reversal": reversal or "",
             "deployment": deployment or "",
         }
+        if original_state == "repushed":
+            return (_("Nothing to cancel in %(system)s under the reference of "
+                      "%(deployment)s: its option was lost there and re-sent; "
+                      "the cancellation of the re-send cancels it.") % values,
+                    "")
         if original_state == "error":
             return (_("Nothing to cancel in %(system)s: the top-up of "
                       "%(deployment)s failed there and was never applied. It "
@@ -320,26 +347,35 @@ class TelecomSyncRequest(models.Model):
     def _telecom_cancel_rows(self):
         """(cancellation id, its reference, its key, line id, our reference
         of the original option, its remote reference, the option id) per
-        option of the originals of these cancellations, in one query."""
+        option of the originals of these cancellations, in one query. A
+        re-send's original has its one option; an option lost and re-sent
+        is skipped (the cancellation of its re-send cancels it)."""
         if not self:
             return []
         self.env.cr.execute("""
             SELECT c.id, c.reference, c.idempotency_key, u.line_id,
-                   o.reference, o.remote_ref, uo.id
+                   o.reference, o.remote_ref, uo.id, EXISTS (
+                       SELECT 1 FROM telecom_sync_request p
+                        WHERE p.repush_of_id = o.id
+                          AND p.repush_option_id = uo.id)
               FROM telecom_sync_request c
               JOIN telecom_sync_request o ON o.id = c.cancelled_request_id
               JOIN telecom_line_update u ON u.id = o.update_id
               JOIN telecom_line_update_option uo ON uo.update_id = u.id
+                   AND (o.repush_option_id IS NULL
+                        OR uo.id = o.repush_option_id)
              WHERE c.id IN %s
           ORDER BY c.id, uo.id""", (tuple(self.ids),))
         rows = []
         index = {}
         for cancel_id, reference, key, line_id, original_ref, remote_refs, \
-                option_id in self.env.cr.fetchall():
+                option_id, repushed in self.env.cr.fetchall():
             # The original's remote references, one per option in the
             # order of the options (see _telecom_save_result).
             position = index.get(cancel_id, 0)
             index[cancel_id] = position + 1
+            if repushed:
+                continue
             remotes = (remote_refs or "").split(", ")
             rows.append((cancel_id, reference, key, line_id,
                          "%s-%s" % (original_ref, option_id),

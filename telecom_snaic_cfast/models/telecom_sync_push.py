@@ -310,9 +310,11 @@ class TelecomSyncRequest(models.Model):
         """The options of each of these requests as plain dicts for
         ``apply_option``, as {request: [payload, ...]}. Each option has its
         own key and reference, derived from the request's, so a retry resends
-        exactly the same calls. The MAJ, their options and lines are read in
-        one query for the batch (through the ORM, the fields of a batch of
-        50 took 60 ms in some 40 reads), the external IDs in three."""
+        exactly the same calls. A re-send of a lost option (see
+        ``_telecom_repush``) sends only that option. The MAJ, their options
+        and lines are read in one query for the batch (through the ORM, the
+        fields of a batch of 50 took 60 ms in some 40 reads), the external
+        IDs in three."""
         if not self:
             return {}
         self.env.cr.execute("""
@@ -324,6 +326,8 @@ class TelecomSyncRequest(models.Model):
               JOIN telecom_line_update u ON u.id = r.update_id
               JOIN telecom_line l ON l.id = u.line_id
               JOIN telecom_line_update_option o ON o.update_id = u.id
+                   AND (r.repush_option_id IS NULL
+                        OR o.id = r.repush_option_id)
          LEFT JOIN res_currency c ON c.id = o.currency_id
              WHERE r.id IN %s
           ORDER BY r.id, o.id""", (tuple(self.ids),))

@@ -1,6 +1,8 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The outbox of the SNAIC/CFAST sync: one request per (MAJ, system).
+"""The outbox of the SNAIC/CFAST sync: one request per (MAJ, system), and
+one per option that the system lost and that is re-sent
+(``_telecom_repush``).
 
 This file holds the record: its fields, its creation when a deployment is
 done, the Retry button and the scheduled actions. The work is done by jobs
@@ -36,8 +38,11 @@ import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+import psycopg2
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import mute_logger
 from odoo.addons.telecom_parc.tools.bulk import bulk_insert
 
 from .telecom_api_backend import SYSTEMS
@@ -121,6 +126,20 @@ class TelecomSyncRequest(models.Model):
         comodel_name="telecom.sync.request",
         inverse_name="cancelled_request_id", string="Cancelled By",
         readonly=True)
+    repush_of_id = fields.Many2one(
+        comodel_name="telecom.sync.request", string="Re-sends",
+        readonly=True, ondelete="restrict", index=True, copy=False,
+        help="The applied request whose option the system lost: this one "
+             "applies that option again, under a key of its own.")
+    repush_option_id = fields.Many2one(
+        comodel_name="telecom.line.update.option", string="Re-sent Option",
+        readonly=True, ondelete="restrict", copy=False,
+        help="The one option of the MAJ that this request applies again.")
+    repush_ids = fields.One2many(
+        comodel_name="telecom.sync.request", inverse_name="repush_of_id",
+        string="Re-sent As", readonly=True,
+        help="The requests that applied again options of this one that "
+             "the system had lost.")
     info = fields.Text(
         string="Information", readonly=True, copy=False,
         help="What happened to the request when it was not sent: withdrawn "
@@ -193,8 +212,18 @@ class TelecomSyncRequest(models.Model):
                                   copy=False)
 
     _sql_constraints = [
-        ("update_system_uniq", "unique(update_id, system)",
+        # One application per MAJ and system; a re-send of a lost option
+        # (repush_of_id) is one more, once per option (repush_uniq); a
+        # cancellation is one per request it cancels (cancelled_request_uniq).
+        # The text is PostgreSQL's own rendering of the definition, so that
+        # Odoo does not rebuild it on each update.
+        ("update_system_uniq",
+         "EXCLUDE USING btree (update_id WITH =, system WITH =) "
+         "WHERE (((repush_of_id IS NULL) AND "
+         "((operation)::text = 'apply'::text)))",
          "A MAJ is pushed once to each system."),
+        ("repush_uniq", "unique(repush_of_id, repush_option_id)",
+         "An option of a request is re-sent once."),
         ("idempotency_key_uniq", "unique(idempotency_key)",
          "Each request has its own idempotency key."),
         ("cancelled_request_uniq", "unique(cancelled_request_id)",
@@ -231,13 +260,17 @@ class TelecomSyncRequest(models.Model):
         for request in self:
             request.job_id = by_uuid.get(request.job_uuid)
 
-    @api.depends("system", "update_id.name", "line_id.name")
+    @api.depends("system", "update_id.name", "line_id.name",
+                 "repush_option_id.name")
     def _compute_name(self):
         labels = dict(SYSTEMS)
         for request in self:
             request.name = "%s / %s / %s" % (
                 labels.get(request.system, ""), request.update_id.name or "",
                 request.line_id.name or "")
+            if request.repush_option_id:
+                # A re-send, apart from the request it re-sends.
+                request.name += " ↻ %s" % request.repush_option_id.name
 
     # ------------------------------------------------------------------
     # Creation
@@ -391,6 +424,118 @@ class TelecomSyncRequest(models.Model):
             "error_kind": False})
         todo._telecom_enqueue_push()
         return True
+
+    @api.multi
+    def _telecom_repush(self, option):
+        """Apply again ``option`` (a ``telecom.line.update.option`` of this
+        request's MAJ), which the system lost although this request applied
+        it (found by an audit): a new pending application of the same MAJ,
+        to the same system and connection, that sends only that option,
+        queued like any new request. Returns the new request.
+
+        Its key and reference are derived from this request's and the
+        option's (``<key>-R<option id>``), recorded: the system may still
+        remember this request's key and would answer a resend with the old
+        result, applying nothing. Derived, not random: a second call for the
+        same option, in this transaction or another one at the same moment,
+        hits the unique constraints and is refused."""
+        self.ensure_one()
+        user = self.env.user
+        if not (user.has_group("telecom_parc.group_telecom_manager") or
+                user._is_superuser()):
+            raise AccessError(_(
+                "Only Telecom managers can re-send an option to SNAIC or "
+                "CFAST."))
+        # Record rules: the user must see the request re-sent.
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        request = self.sudo()
+        option = option.sudo()
+        values = {
+            "request": request.name,
+            "option": option.name or "",
+            "line": request.line_id.name or "",
+            "update": request.update_id.name or "",
+            "system": dict(SYSTEMS).get(request.system, ""),
+        }
+        if len(option) != 1:
+            raise UserError(_(
+                "Choose one option of %(update)s to re-send with "
+                "%(request)s.") % values)
+        if request.operation != "apply" or request.state != "done":
+            values["what"] = _("a cancellation") \
+                if request.operation == "cancel" \
+                else dict(self._fields["state"]._description_selection(
+                    self.env)).get(request.state, request.state)
+            raise UserError(_(
+                "%(request)s cannot re-send an option: only an application "
+                "that %(system)s applied (state Applied) can, and this "
+                "request is %(what)s. Retry it instead if it is in error or "
+                "its outcome is unknown.") % values)
+        allowed = request.repush_option_id or request.update_id.option_ids
+        if option not in allowed:
+            raise UserError(_(
+                "%(option)s is not an option that %(request)s applied: "
+                "re-send it from the request of its own MAJ (line "
+                "%(line)s).") % values)
+        reversals = request.cancel_request_ids
+        if reversals:
+            values["reversal"] = reversals[0].deployment_id.name or \
+                reversals[0].update_id.name or ""
+            raise UserError(_(
+                "%(option)s of line %(line)s cannot be re-sent to "
+                "%(system)s: %(update)s was reversed by %(reversal)s, so "
+                "the option is cancelled there.") % values)
+        existing = request.repush_ids.filtered(
+            lambda r: r.repush_option_id == option)
+        if existing:
+            raise UserError(self._telecom_repush_exists_text(
+                existing[0], values))
+        vals = {
+            "system": request.system,
+            "operation": "apply",
+            "backend_id": request.backend_id.id,
+            "update_id": request.update_id.id,
+            "state": "pending",
+            "idempotency_key": "%s-R%d" % (request.idempotency_key,
+                                           option.id),
+            "reference": "%s-R%d" % (request.reference, option.id),
+            "repush_of_id": request.id,
+            "repush_option_id": option.id,
+        }
+        try:
+            # Another transaction re-sending it at the same moment: the
+            # unique constraints refuse the second one.
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                repush = self.sudo().create(vals)
+        except psycopg2.IntegrityError:
+            existing = self.sudo().search([
+                ("repush_of_id", "=", request.id),
+                ("repush_option_id", "=", option.id)], limit=1)
+            if existing:
+                raise UserError(self._telecom_repush_exists_text(
+                    existing, values))
+            raise UserError(_(
+                "%(option)s of line %(line)s is being re-sent to %(system)s "
+                "by another user at this moment: reload the page to see "
+                "that request.") % values)
+        request.invalidate_cache(["repush_ids"], request.ids)
+        request.update_id.invalidate_cache(["sync_request_ids"])
+        repush._telecom_enqueue_push()
+        return self.browse(repush.id)
+
+    @api.model
+    def _telecom_repush_exists_text(self, existing, values):
+        """The refusal of a second re-send, naming the first (``existing``)
+        and its state."""
+        values = dict(values, repush=existing.name, state=dict(
+            self._fields["state"]._description_selection(self.env)).get(
+                existing.state, existing.state))
+        return _(
+            "%(option)s of line %(line)s was already re-sent to %(system)s "
+            "by the request %(repush)s (%(state)s, reference %(reference)s). "
+            "Open that request to follow it; retry it if it is in "
+            "error.") % dict(values, reference=existing.reference)
 
     @api.multi
     def _telecom_enqueue_push(self):
