@@ -32,7 +32,7 @@ stop_server() {
 }
 
 # DEMO_RESET=1 make demo: a new demo database (the demo data is loaded when
-# the database is made; updates do not replay it), and empty simulators.
+# the database is made; updates do not replay it), and simulators filled anew.
 if [ "${DEMO_RESET:-}" = 1 ] && db_exists "$ODOO_DB"; then
     stop_server "to drop its database"
     sim_pid=$(cat "$RUN/simulators.pid" 2>/dev/null || true)
@@ -128,6 +128,7 @@ if [ "$SNAIC_PORT" != 8071 ] || [ "$CFAST_PORT" != 8072 ]; then
         "$SNAIC_PORT" "$CFAST_PORT" >> "$conf"
 fi
 sim_pid=$(cat "$RUN/simulators.pid" 2>/dev/null || true)
+sims_started=0
 if [ -z "$sim_pid" ] || ! kill -0 "$sim_pid" 2>/dev/null; then
     for port in "$SNAIC_PORT" "$CFAST_PORT"; do
         if (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -143,6 +144,7 @@ if [ -z "$sim_pid" ] || ! kill -0 "$sim_pid" 2>/dev/null; then
         sleep 0.25
     done
     [ "$(wc -l < "$RUN/log/simulators.out")" -ge 2 ] || die "the simulators did not start (log: $RUN/log/simulators.log)"
+    sims_started=1
 fi
 
 pid=$(server_pid || true)
@@ -186,6 +188,27 @@ for i in $(seq 1 120); do
     sleep 0.5
 done
 [ "$code" = 200 ] || die "Odoo does not answer on $url/web/login (log: $RUN/log/odoo.log)"
+
+# Simulators started now are empty: give them what the demo database says
+# was applied (telecom.api.backend.telecom_demo_fill_simulators, as admin
+# over XML-RPC), with one drift of each kind for the audit.
+if [ "$sims_started" = 1 ]; then
+    say "Filling the simulators with the options the demo database applied (and some drift to audit)"
+    "$PY" - "$url" "$ODOO_DB" <<'PY' || die "the simulators could not be filled (see above; log: $RUN/log/odoo.log)"
+import sys
+import xmlrpc.client
+
+url, db = sys.argv[1], sys.argv[2]
+uid = xmlrpc.client.ServerProxy(url + "/xmlrpc/2/common").authenticate(db, "admin", "admin", {})
+if not uid:
+    sys.exit("admin / admin cannot log in to %s" % db)
+try:
+    xmlrpc.client.ServerProxy(url + "/xmlrpc/2/object").execute_kw(
+        db, uid, "admin", "telecom.api.backend", "telecom_demo_fill_simulators", [])
+except xmlrpc.client.Fault as fault:
+    sys.exit(fault.faultString.strip().splitlines()[-1])
+PY
+fi
 
 cat <<MSG
 

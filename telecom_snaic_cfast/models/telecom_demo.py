@@ -2,17 +2,23 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Demo data only: the outcomes of pushes that the demo database shows.
 
-No push runs while the addons are installed (and the simulators of
-``make demo`` start empty), so the demo data
+No push runs while the addons are installed, so the demo data
 (``demo/telecom_snaic_cfast_demo.xml``) writes on the sync requests of its
 done deployments the outcome a first push would have given, with the
 messages and the activity a push leaves. It only writes fields and posts
 messages: the sync engine (``telecom_sync_request.py``) is not involved.
+The simulators of ``make demo`` start empty: ``scripts/demo.sh`` then
+calls ``telecom.api.backend.telecom_demo_fill_simulators()``, which gives
+them the options these requests say were applied, and a little drift.
 """
 from datetime import datetime, timedelta
+from decimal import Decimal
+
+import requests
 
 from odoo import _, api, fields, models
-from odoo.tools import html_escape
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_repr, html_escape
 from odoo.addons.telecom_parc.tools.lang import stored_lang
 
 from ..clients import PermanentError, RetryableError
@@ -165,3 +171,156 @@ class TelecomSyncRequest(models.Model):
                 "user_id": user.id,
                 "date_deadline": fields.Date.context_today(self),
             })
+
+
+def _sim_time(value):
+    """An Odoo UTC datetime (string or datetime) as the simulator's
+    2026-12-01T10:00:00Z."""
+    if isinstance(value, str):
+        value = fields.Datetime.from_string(value)
+    return value.replace(microsecond=0).isoformat() + "Z"
+
+
+class TelecomApiBackend(models.Model):
+    _inherit = "telecom.api.backend"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def telecom_demo_fill_simulators(self):
+        """Demo only (``make demo`` calls it when it starts the simulators):
+        give the simulator of each active connection the options that the
+        done apply requests of that connection say were applied (one call
+        per connection: phone, product, quantity, price, effective date,
+        our per-option reference and key, the remote reference recorded,
+        applied when the request was done, cancelled when a done cancel
+        exists for it), then stage one drift of each kind for the audit,
+        always the same ones (options in the order of their request, then
+        of the option):
+
+        * missing_remote: the first applied option not cancelled is
+          forgotten (``/_sim/forget``: lost, its key still known);
+        * mismatch: the second one is forgotten and injected again with
+          the same reference and remote reference, quantity + 1;
+        * unknown_local: an option without our reference on the line of
+          the first one, applied now.
+
+        Options whose reference the simulator has already (a push applied
+        them meanwhile) are not sent again. Administrators (Settings) only.
+        Returns True."""
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(_(
+                "Only administrators (Settings) can fill the SNAIC/CFAST "
+                "simulators with the demo's applied options."))
+        for backend in self.sudo().search([("active", "=", True)],
+                                          order="id"):
+            backend._telecom_demo_fill()
+        return True
+
+    @api.multi
+    def _telecom_demo_options(self):
+        """The options the done apply requests of this connection applied,
+        as /_sim/inject objects, in the order of their request then id."""
+        self.ensure_one()
+        Request = self.env["telecom.sync.request"].sudo()
+        applies = Request.search([
+            ("backend_id", "=", self.id), ("operation", "=", "apply"),
+            ("state", "=", "done")], order="id")
+        cancelled = {}
+        for cancel in Request.search([
+                ("backend_id", "=", self.id), ("operation", "=", "cancel"),
+                ("state", "=", "done"),
+                ("cancelled_request_id", "in", applies.ids)], order="id"):
+            cancelled.setdefault(cancel.cancelled_request_id.id,
+                                 cancel.date_done or cancel.write_date)
+        items = []
+        for request in applies:
+            refs = [ref.strip() for ref in (request.remote_ref or "").split(
+                ",") if ref.strip()]
+            update = request.update_id
+            options = update.option_ids.sorted("id")
+            # A repush (when the engine has them) re-applies one option.
+            if "repush_option_id" in request._fields and \
+                    request.repush_option_id:
+                options = request.repush_option_id
+            effective = update.date_activation or update.date
+            for index, option in enumerate(options):
+                digits = option.currency_id.decimal_places \
+                    if option.currency_id else 2
+                quantity = option.quantity
+                item = {
+                    "phone_number": request.line_id.phone_number,
+                    "product_code": option.default_code or "",
+                    "quantity": int(quantity) if float(
+                        quantity).is_integer() else quantity,
+                    "unit_price": str(Decimal(float_repr(
+                        option.price_unit or 0.0, digits))),
+                    "effective_date": fields.Date.to_string(effective)
+                    if effective and not isinstance(effective, str)
+                    else effective or None,
+                    "reference": "%s-%s" % (request.reference, option.id),
+                    "idempotency_key": "%s-%s" % (
+                        request.idempotency_key, option.id),
+                    "remote_ref": refs[index] if index < len(refs) else None,
+                    "applied_at": _sim_time(
+                        request.date_done or request.write_date),
+                }
+                if request.id in cancelled:
+                    item.update(cancelled=True,
+                                cancelled_at=_sim_time(cancelled[request.id]))
+                items.append(item)
+        return items
+
+    @api.multi
+    def _telecom_demo_fill(self):
+        """Fill the simulator of this connection (see
+        ``telecom_demo_fill_simulators``)."""
+        self.ensure_one()
+        present = {entry["reference"] for entry in self._telecom_demo_sim(
+            "GET", "applied")["applied"]}
+        todo = [item for item in self._telecom_demo_options()
+                if item["reference"] not in present]
+        if not todo:
+            return
+        self._telecom_demo_sim("POST", "inject", {"options": todo})
+        live = [item for item in todo if not item.get("cancelled")]
+        staged = []
+        if live:
+            self._telecom_demo_sim("POST", "forget", {
+                "idempotency_key": live[0]["idempotency_key"]})
+        if len(live) > 1:
+            self._telecom_demo_sim("POST", "forget", {
+                "idempotency_key": live[1]["idempotency_key"]})
+            changed = dict(live[1], quantity=live[1]["quantity"] + 1)
+            del changed["idempotency_key"]
+            staged.append(changed)
+        first = (live or todo)[0]
+        staged.append({
+            "phone_number": first["phone_number"],
+            "product_code": first["product_code"],
+            "quantity": 1, "unit_price": first["unit_price"],
+            "effective_date": first["effective_date"]})
+        self._telecom_demo_sim("POST", "inject", {"options": staged})
+
+    @api.multi
+    def _telecom_demo_sim(self, method, what, payload=None):
+        """One call of the simulator's test endpoint ``/_sim/<what>``."""
+        self.ensure_one()
+        url = (self._telecom_url() or "").rstrip("/")
+        try:
+            response = requests.request(
+                method, "%s/_sim/%s" % (url, what), json=payload, timeout=30)
+        except requests.exceptions.RequestException:
+            raise UserError(_(
+                "The simulator of the connection %(backend)s does not answer "
+                "at %(url)s: start it (make demo) and try again.") % {
+                    "backend": self.name, "url": url})
+        if response.status_code != 200:
+            raise UserError(_(
+                "The simulator of the connection %(backend)s at %(url)s "
+                "refused the demo's options (HTTP %(status)s: %(error)s): "
+                "it holds them already, or it is not a simulator. Restart "
+                "the simulators (make stop, then make demo) to fill them "
+                "again.") % {
+                    "backend": self.name, "url": url,
+                    "status": response.status_code,
+                    "error": response.text[:200]})
+        return response.json()

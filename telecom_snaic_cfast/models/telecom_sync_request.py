@@ -1,6 +1,8 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The outbox of the SNAIC/CFAST sync: one request per (MAJ, system).
+"""The outbox of the SNAIC/CFAST sync: one request per (MAJ, system), and
+one per option that the system lost and that is re-sent
+(``_telecom_repush``).
 
 This file holds the record: its fields, its creation when a deployment is
 done, the Retry button and the scheduled actions. The work is done by jobs
@@ -258,13 +260,17 @@ class TelecomSyncRequest(models.Model):
         for request in self:
             request.job_id = by_uuid.get(request.job_uuid)
 
-    @api.depends("system", "update_id.name", "line_id.name")
+    @api.depends("system", "update_id.name", "line_id.name",
+                 "repush_option_id.name")
     def _compute_name(self):
         labels = dict(SYSTEMS)
         for request in self:
             request.name = "%s / %s / %s" % (
                 labels.get(request.system, ""), request.update_id.name or "",
                 request.line_id.name or "")
+            if request.repush_option_id:
+                # A re-send, apart from the request it re-sends.
+                request.name += " ↻ %s" % request.repush_option_id.name
 
     # ------------------------------------------------------------------
     # Creation

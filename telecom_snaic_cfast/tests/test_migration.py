@@ -1,7 +1,8 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The migration to 11.0.2.0.0 on columns made as 11.0.1.0.0 had them (DDL
-is transactional in PostgreSQL: the test's rollback restores the tables)."""
+"""The migrations to 11.0.2.0.0 on columns made as 11.0.1.0.0 had them, and
+to 11.0.3.0.0 on the constraints of 11.0.2.0.0 (DDL is transactional in
+PostgreSQL: the test's rollback restores the tables)."""
 import importlib.util
 import os
 
@@ -10,16 +11,16 @@ from psycopg2 import sql
 from odoo.tests.common import SavepointCase
 from odoo.tools import column_exists
 
-MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "migrations",
-                          "11.0.2.0.0")
+MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "migrations")
 TABLES = ("telecom_line", "telecom_site", "res_partner")
 
 
-def load_migration(name):
-    """The module of migrations/11.0.2.0.0/<name>.py."""
+def load_migration(name, version="11.0.2.0.0"):
+    """The module of migrations/<version>/<name>.py."""
     spec = importlib.util.spec_from_file_location(
-        "telecom_snaic_cfast_migration_%s" % name.replace("-", "_"),
-        os.path.join(MIGRATIONS, "%s.py" % name))
+        "telecom_snaic_cfast_migration_%s_%s" % (
+            version.replace(".", "_"), name.replace("-", "_")),
+        os.path.join(MIGRATIONS, version, "%s.py" % name))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -144,3 +145,49 @@ class TestMigrationToBindings(SavepointCase):
         self.pre.migrate(self.env.cr, "11.0.1.0.0")
         self.post.migrate(self.env.cr, "11.0.1.0.0")
         self.assertEqual(self.Binding.search_count([]), count)
+
+
+class TestMigrationRepush(SavepointCase):
+    """11.0.3.0.0: unique(update_id, system) gives way to constraints that
+    allow the re-sends of lost options and still refuse duplicates."""
+
+    UPDATE_SYSTEM = "telecom_sync_request_update_system_uniq"
+    REPUSH = "telecom_sync_request_repush_uniq"
+
+    def constraints(self):
+        self.env.cr.execute("""
+            SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+             WHERE conrelid = 'telecom_sync_request'::regclass
+               AND conname IN %s""", ((self.UPDATE_SYSTEM, self.REPUSH),))
+        return dict(self.env.cr.fetchall())
+
+    def test_unique_per_maj_becomes_unique_per_application(self):
+        cr = self.env.cr
+        expected = self.constraints()
+        Request = self.env["telecom.sync.request"]
+        # As the module loads them: the same definitions as the models'.
+        definitions = {"telecom_sync_request_%s" % key: definition
+                       for key, definition, _message
+                       in Request._sql_constraints}
+        self.assertEqual(expected[self.UPDATE_SYSTEM],
+                         definitions[self.UPDATE_SYSTEM])
+        self.assertTrue(expected[self.UPDATE_SYSTEM].startswith("EXCLUDE"))
+        # The database of 11.0.2.0.0.
+        cr.execute('ALTER TABLE telecom_sync_request DROP CONSTRAINT "%s", '
+                   'DROP CONSTRAINT "%s"' % (self.UPDATE_SYSTEM, self.REPUSH))
+        cr.execute('ALTER TABLE telecom_sync_request ADD CONSTRAINT "%s" '
+                   'UNIQUE (update_id, system)' % self.UPDATE_SYSTEM)
+        pre = load_migration("pre-migration", "11.0.3.0.0")
+        post = load_migration("post-migration", "11.0.3.0.0")
+        pre.migrate(cr, None)
+        self.assertEqual(self.constraints(), {
+            self.UPDATE_SYSTEM: "UNIQUE (update_id, system)"})
+
+        pre.migrate(cr, "11.0.2.0.0")
+        self.assertEqual(self.constraints(), {})
+        post.migrate(cr, "11.0.2.0.0")
+        self.assertEqual(self.constraints(), expected)
+        # Again: nothing changes.
+        pre.migrate(cr, "11.0.2.0.0")
+        post.migrate(cr, "11.0.2.0.0")
+        self.assertEqual(self.constraints(), expected)

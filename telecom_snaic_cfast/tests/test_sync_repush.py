@@ -42,17 +42,14 @@ class TestSyncRepush(SyncCase):
 
     def lose(self, system, request, option):
         """The system loses the option that ``request`` applied, as if
-        removed by hand: ``/_sim/forget`` (its key still remembered), or,
-        on a simulator without it, a reset of that system (keys too)."""
+        removed by hand (``/_sim/forget``): its key is still remembered."""
         key = "%s-%s" % (request.idempotency_key, option.id)
         answer = requests.post(self.sim.urls[system] + "/_sim/forget",
                                json={"idempotency_key": key}, timeout=10)
-        if answer.status_code == 404 and "no such endpoint" in answer.text:
-            self.sim.post(system, "/_sim/reset")
-            return False
         self.assertEqual(answer.status_code, 200, answer.text)
-        self.assertFalse(self.sim_options(system, request))
-        return True
+        self.assertEqual(answer.json()["idempotency_key"], key)
+        self.assertNotIn(key, [a["idempotency_key"]
+                               for a in self.sim.applied(system)])
 
     def reverse(self, deployment):
         wizard = self.env["telecom.deployment.reverse"].with_context(
@@ -108,6 +105,8 @@ class TestSyncRepush(SyncCase):
         self.assertEqual((repush.repush_of_id, repush.repush_option_id),
                          (original, option))
         self.assertEqual(original.repush_ids, repush)
+        self.assertEqual(repush.name, "%s ↻ %s" % (original.name,
+                                                   option.name))
         # Derived from the original's, recorded, and not the original's.
         self.assertEqual(repush.idempotency_key, "%s-R%d" % (
             original.idempotency_key, option.id))
@@ -213,6 +212,23 @@ class TestSyncRepush(SyncCase):
         # The job runs again: nothing more is sent.
         self.run_jobs()
         self.cron_reconcile()
+        self.assertEqual(len(self.sim.applied("snaic")), 1)
+
+    def test_the_old_key_replays_and_applies_nothing(self):
+        # Why a re-send needs a key of its own: the system still remembers
+        # the original's and answers it from its store.
+        deployment = self.make_done(self.lines[0])
+        original = self.push_done(deployment).filtered(
+            lambda r: r.system == "snaic")
+        option = original.update_id.option_ids
+        self.lose("snaic", original, option)
+        original.write({"state": "pending"})
+        self.assertEqual(original._telecom_push(), {"done": 1})
+        self.assertFalse(self.sim.applied("snaic"))
+        self.assertEqual(self.sim.stats("snaic")["replays"], 1)
+        original.write({"state": "done"})
+        repush = original._telecom_repush(option)
+        self.assertEqual(repush._telecom_push(), {"done": 1})
         self.assertEqual(len(self.sim.applied("snaic")), 1)
 
     def test_second_repush_is_refused_and_creates_nothing(self):
@@ -323,7 +339,7 @@ class TestSyncRepush(SyncCase):
             lambda r: r.system == "snaic")
         kept, lost = original.update_id.option_ids.sorted("id")
         self.assertEqual(len(self.sim_options("snaic", original)), 2)
-        forgotten = self.lose("snaic", original, lost)
+        self.lose("snaic", original, lost)
         repush = original._telecom_repush(lost)
         payloads = repush._telecom_apply_payloads(self.backends["snaic"])
         self.assertEqual([p["idempotency_key"] for p in payloads[repush]],
@@ -336,10 +352,9 @@ class TestSyncRepush(SyncCase):
         self.assertEqual(len(mine), 1)
         self.assertEqual(mine[0]["product_code"], lost.default_code)
         self.assertEqual(float(mine[0]["quantity"]), lost.quantity)
-        if forgotten:
-            # The other option stays, under the original's key.
-            self.assertEqual([a["quantity"] for a in self.sim_options(
-                "snaic", original)], [kept.quantity])
+        # The other option stays, under the original's key.
+        self.assertEqual([a["quantity"] for a in self.sim_options(
+            "snaic", original)], [kept.quantity])
         # The lost one is not re-sent again.
         with self.assertRaises(UserError):
             original._telecom_repush(lost)
@@ -392,7 +407,7 @@ class TestSyncRepush(SyncCase):
         original = self.push_done(deployment).filtered(
             lambda r: r.system == "snaic")
         kept, lost = original.update_id.option_ids.sorted("id")
-        forgotten = self.lose("snaic", original, lost)
+        self.lose("snaic", original, lost)
         repush = original._telecom_repush(lost)
         self.run_jobs()
         self.assertEqual(repush.state, "done")
@@ -404,14 +419,13 @@ class TestSyncRepush(SyncCase):
         payloads = cancel._telecom_cancel_payloads(self.backends["snaic"])
         self.assertEqual([p["idempotency_key"] for p in payloads[cancel]],
                          ["%s-%s" % (cancel.idempotency_key, kept.id)])
-        if not forgotten:
-            # A reset forgot the kept option too: the simulator has nothing
-            # to cancel under it; only the re-send is checked.
-            cancel = self.env["telecom.sync.request"]
-        (cancel | repush.cancel_request_ids)._telecom_push()
+        self.assertEqual(
+            (cancel | repush.cancel_request_ids)._telecom_push(), {"done": 2})
         self.assertEqual(repush.cancel_request_ids.state, "done")
+        self.assertEqual(cancel.remote_ref, self.sim_options(
+            "snaic", original)[0]["remote_ref"])
         stats = self.sim.stats("snaic")
-        self.assertEqual(stats["cancels"]["done"], 2 if forgotten else 1)
+        self.assertEqual(stats["cancels"]["done"], 2)
         self.assertEqual(stats["cancels"]["not_found"], 0)
         self.assertTrue(all(a["cancelled"] for a in self.sim.applied("snaic")
                             if a["phone"] == self.lines[2].phone_number))
@@ -438,3 +452,43 @@ class TestSyncRepush(SyncCase):
         # CFAST cancelled, SNAIC had nothing left to cancel.
         self.assertEqual(set(reversal.update_ids.mapped("sync_state")),
                          {"applied"})
+
+    def test_form_shows_what_was_re_sent(self):
+        arch = self.env["telecom.sync.request"].fields_view_get(
+            view_type="form")["arch"]
+        for field in ("repush_of_id", "repush_option_id", "repush_ids"):
+            self.assertIn('name="%s"' % field, arch)
+        search = self.env["telecom.sync.request"].fields_view_get(
+            view_type="search")["arch"]
+        self.assertIn('name="repush"', search)
+
+    def test_a_re_send_lost_again_is_re_sent_from_the_re_send(self):
+        deployment = self.make_done(self.lines[0])
+        original = self.push_done(deployment).filtered(
+            lambda r: r.system == "cfast")
+        option = original.update_id.option_ids
+        self.lose("cfast", original, option)
+        first = original._telecom_repush(option)
+        self.assertEqual(first._telecom_push(), {"done": 1})
+        self.lose("cfast", first, option)
+        # From the original: it was re-sent already, by the first one.
+        with self.assertRaises(UserError) as refusal:
+            original._telecom_repush(option)
+        self.assertIn(first.reference, refusal.exception.name)
+        second = first._telecom_repush(option)
+        self.assertEqual(second.idempotency_key, "%s-R%d" % (
+            first.idempotency_key, option.id))
+        self.assertEqual(second._telecom_push(), {"done": 1})
+        self.assertEqual(len(self.sim.applied("cfast")), 1)
+
+        reversal = self.reverse(deployment)
+
+        cfast = self.requests_of(reversal, "cfast")
+        self.assertEqual(len(cfast), 3)
+        self.assertEqual(original.cancel_request_ids.state, "void")
+        self.assertEqual(first.cancel_request_ids.state, "void")
+        self.assertEqual(cfast._telecom_push(), {"done": 1})
+        self.assertEqual(second.cancel_request_ids.state, "done")
+        self.assertTrue(self.sim.applied("cfast")[0]["cancelled"])
+        stats = self.sim.stats("cfast")["cancels"]
+        self.assertEqual((stats["done"], stats["not_found"]), (1, 0))
