@@ -286,6 +286,20 @@ class TestListFaults(AuditCase):
         self.assertEqual((audit.state, audit.remote_count), ("done", 3))
         self.assertFalse(audit.line_ids)
 
+    def test_timeout_and_malformed_page_are_asked_again(self):
+        """A page answered too late (the connection's 1.5 s) or cut in half
+        is asked again: nothing half-read is compared."""
+        deployment = self.push(self.lines[:2])
+        self.forget("snaic", self.requests_of(deployment, "snaic")[0])
+        self.sim.faults("snaic", {"script": [
+            {"match": "list", "fault": "timeout_after_apply", "times": 1,
+             "timeout_s": 3},
+            {"match": "list", "fault": "malformed", "times": 1}]})
+        audit = self.audit("snaic")
+        self.assertEqual((audit.state, audit.retry_count), ("done", 2))
+        self.assertEqual(self.kinds(audit), ["missing_remote"])
+        self.assertEqual((audit.remote_count, audit.local_count), (1, 2))
+
     def test_429_waits_as_asked(self):
         self.push(self.lines[:1])
         self.sim.faults("snaic", {"retry_after": 7, "script": [
@@ -408,6 +422,13 @@ class TestAccessAndRepairs(AuditCase):
                 audit.line_ids.sudo(user).action_repush()
             with self.assertRaises(AccessError):
                 audit.line_ids.sudo(user).action_acknowledge()
+        # Nor audits another company's connection (the record rule).
+        other = self.env["res.company"].create({"name": "Other Telecom"})
+        foreign = self.env["telecom.api.backend"].create({
+            "name": "Other SNAIC", "system": "snaic", "company_id": other.id,
+            "active": False})
+        with self.assertRaises(AccessError):
+            self.Audit.sudo(self.manager).create({"backend_id": foreign.id})
         # Nobody writes the results by hand.
         with self.assertRaises(AccessError):
             audit.sudo(self.manager).write({"state": "draft"})
