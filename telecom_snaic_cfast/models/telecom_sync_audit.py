@@ -235,6 +235,17 @@ class TelecomSyncAudit(models.Model):
                     "deleted.") % audit.name)
         return super(TelecomSyncAudit, self).unlink()
 
+    @api.multi
+    def action_view_lines(self):
+        """Open the differences of this audit, to repush or acknowledge
+        them."""
+        self.ensure_one()
+        action = self.env.ref(
+            "telecom_snaic_cfast.telecom_sync_audit_line_action").read()[0]
+        action["domain"] = [("audit_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
     # ------------------------------------------------------------------
     # The period
     # ------------------------------------------------------------------

@@ -126,6 +126,9 @@ class TestAuditFindsEachKind(AuditCase):
 
         self.assertEqual(self.kinds(audit), ["unknown_local"])
         drift = audit.line_ids
+        action = audit.sudo(self.accountant).action_view_lines()
+        self.assertEqual(self.env[action["res_model"]].search(
+            action["domain"]), drift)
         self.assertEqual(drift.remote_ref, injected["remote_ref"])
         self.assertFalse(drift.request_id)
         self.assertIn("never sent", drift.detail)
