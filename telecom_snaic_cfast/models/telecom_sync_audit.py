@@ -55,6 +55,8 @@ LIST_PAGE_SIZE = 500
 LIST_ATTEMPTS = 5
 LIST_DELAY = 1.0
 LIST_DELAY_MAX = 30.0
+# Days back in which the nightly audit runs again its failed audits.
+RETRY_DAYS = 7
 # Lines whose chatter is written at once; beyond, by a job.
 LOG_INLINE = 200
 # The fields that only the audit itself writes (as superuser).
@@ -619,7 +621,8 @@ class TelecomSyncAudit(models.Model):
         without one). Returns True."""
         self.ensure_one()
         user = self.backend_id.user_id
-        if user:
+        # A nightly audit failing again: its activity is there already.
+        if user and not self.activity_ids:
             self.env["mail.activity"].sudo().create({
                 "res_model_id": self.env["ir.model"]._get(self._name).id,
                 "res_id": self.id,
@@ -639,25 +642,39 @@ class TelecomSyncAudit(models.Model):
     def _cron_audit_yesterday(self):
         """Scheduled action: audit yesterday (in the time zone of the
         connection's responsible, else UTC) for every active connection,
-        unless an audit that ran already covers that day. One connection
-        that fails does not stop the others. Returns True."""
+        unless an audit that ran already covers that day; run again the
+        nightly audits of the last RETRY_DAYS days that failed (the system
+        was down), unless another audit covered their day since. One
+        connection that fails does not stop the others. Returns True."""
+        Audit = self.sudo()
         Backend = self.env["telecom.api.backend"].sudo()
         for backend in Backend.search([("active", "=", True)]):
             tz = backend.user_id.tz or "UTC"
             day = self._telecom_yesterday(tz)
-            if self.sudo().search_count([
-                    ("backend_id", "=", backend.id),
-                    ("state", "=", "done"),
-                    ("date_from", "<=", day), ("date_to", ">=", day)]):
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    audit = self.sudo().create({
-                        "backend_id": backend.id, "date_from": day,
-                        "date_to": day, "tz": tz, "origin": "cron"})
-                    audit._telecom_run()
-            except Exception:  # one connection must not stop the others
-                _logger.exception("audit of %s for %s", backend.name, day)
+            since = fields.Date.to_string(fields.Date.from_string(day) -
+                                          timedelta(days=RETRY_DAYS - 1))
+
+            def covered(date, backend=backend):
+                return Audit.search_count([
+                    ("backend_id", "=", backend.id), ("state", "=", "done"),
+                    ("date_from", "<=", date), ("date_to", ">=", date)])
+
+            todo = Audit.search([
+                ("backend_id", "=", backend.id), ("origin", "=", "cron"),
+                ("state", "=", "failed"), ("date_from", ">=", since)],
+                order="date_from").filtered(
+                    lambda audit: not covered(audit.date_from))
+            if not covered(day) and day not in todo.mapped("date_from"):
+                todo |= Audit.create({
+                    "backend_id": backend.id, "date_from": day,
+                    "date_to": day, "tz": tz, "origin": "cron"})
+            for audit in todo:
+                try:
+                    with self.env.cr.savepoint():
+                        audit._telecom_run()
+                except Exception:  # one audit must not stop the others
+                    _logger.exception("audit %s of %s", audit.name,
+                                      backend.name)
         return True
 
 

@@ -536,6 +536,16 @@ class TestNightly(AuditCase):
         snaic = audits.filtered(lambda a: a.system == "snaic")
         self.assertEqual(snaic.state, "done")
         self.assertFalse(snaic.activity_ids)
+        # Still down the next night: one activity, no second audit.
+        self.Audit._cron_audit_yesterday()
+        self.assertEqual(cfast.state, "failed")
+        self.assertEqual(len(cfast.activity_ids), 1)
+        # Back: the failed night is audited again, the same audit.
+        self.sim.faults("cfast", {})
+        self.Audit._cron_audit_yesterday()
+        self.assertEqual(cfast.state, "done")
+        self.assertEqual(self.Audit.search([("origin", "=", "cron")]),
+                         audits)
 
     def test_many_lines_noted_by_a_job(self):
         deployment = self.push(self.lines[:2])
