@@ -63,7 +63,7 @@ LOG_INLINE = 200
 AUDIT_COMPUTED = {"state", "line_ids", "remote_count",
                   "remote_cancelled_count", "local_count",
                   "local_cancelled_count", "error", "origin", "date_run",
-                  "retry_count", "name"}
+                  "retry_count", "name", "drift_count"}
 
 
 def _sleep(seconds):

@@ -436,6 +436,8 @@ class TestAccessAndRepairs(AuditCase):
         with self.assertRaises(AccessError):
             audit.sudo(self.manager).write({"state": "draft"})
         with self.assertRaises(AccessError):
+            audit.sudo(self.manager).write({"drift_count": 0})
+        with self.assertRaises(AccessError):
             audit.line_ids.sudo(self.manager).write({"state": "repushed"})
         with self.assertRaises(UserError):
             audit.sudo(self.manager).unlink()
