@@ -282,6 +282,32 @@ def reverse_deployment(registry, request_ids):
     return step, cancel_ids
 
 
+def measure_audit(registry):
+    """The drift audit of today for each bench connection, as its button
+    runs it: every option the simulator applied today (all the sizes and
+    limits above, cancelled ones included) read page by page and compared
+    with the ERP's requests. A clean run: nothing may be reported."""
+    rows = []
+    today = date.today().isoformat()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        for backend in env["telecom.api.backend"].search([]):
+            audit = env["telecom.sync.audit"].create({
+                "backend_id": backend.id, "date_from": today, "date_to": today})
+            cr.commit()
+            with Counter(cr) as step:
+                audit.action_run()
+                cr.commit()
+            rows.append({
+                "system": backend.system, "audit_s": step.seconds, "queries": step.queries,
+                "state": audit.state, "remote": audit.remote_count,
+                "remote_cancelled": audit.remote_cancelled_count,
+                "local": audit.local_count, "local_cancelled": audit.local_cancelled_count,
+                "drift": audit.drift_count,
+                "kinds": sorted(set(audit.line_ids.mapped("kind")))})
+    return rows
+
+
 def done_deployment(registry, line_ids, data_gb):
     """Recharge DATA on these lines and the deployment done, without its
     jobs; returns the ids of the sync requests."""
@@ -626,6 +652,8 @@ def main():
                     len(sizes))
             finally:
                 server.stop()
+            print("… drift audit of today, each connection", file=sys.stderr)
+            results["audit"] = measure_audit(registry)
             results["bench_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
             print("… filling up to %d lines" % args.list_lines, file=sys.stderr)
             big = biggest_parc(registry, args.selected)
@@ -679,6 +707,15 @@ def report(results):
     for r in results["sizes"]:
         print("| %d | %.2f | %d | %d | %d |" % (
             r["lines"], r["withdraw_s"], r["withdraw_queries"], r["withdrawn"], r["void"]))
+    print("\nDrift audit of today, per connection (every option applied today read back "
+          "page by page and compared)")
+    print("| system | audit s | queries | options read (cancelled) | ERP options (cancelled) "
+          "| differences |")
+    print("|---|---|---|---|---|---|")
+    for a in results.get("audit", []):
+        print("| %s | %.2f | %d | %d (%d) | %d (%d) | %d |" % (
+            a["system"], a["audit_s"], a["queries"], a["remote"], a["remote_cancelled"],
+            a["local"], a["local_cancelled"], a["drift"]))
     print("\nCalls to SNAIC per second at %d ms per call, by the limit of concurrent requests "
           "of the connections (new lines: a look-up and an apply each)" % results["slow_latency_ms"])
     print("| limit | lines | push s | calls | calls/s | limit / latency | ratio | requests/s |")
@@ -731,6 +768,18 @@ def check(results):
         if r["withdrawn"] != r["lines"] * 2 or r["void"] != r["lines"] * 2:
             problems.append("%d lines reversed before sent: %d withdrawn, %d void (expected %d)"
                             % (r["lines"], r["withdrawn"], r["void"], r["lines"] * 2))
+    applied = sum(r["lines"] * 4 for r in results["sizes"])
+    cancelled = sum(r["cancelled"] for r in results["sizes"])
+    for a in results.get("audit", []):
+        if a["state"] != "done" or a["drift"] or a["remote"] < applied // 2 \
+                or a["remote_cancelled"] < cancelled // 2 \
+                or a["local_cancelled"] != a["remote_cancelled"]:
+            problems.append("audit of %s: %s, %d differences %s, %d options read (%d cancelled), "
+                            "%d in the ERP (%d cancelled); expected done, no difference, at "
+                            "least %d read (%d cancelled)" % (
+                                a["system"], a["state"], a["drift"], a["kinds"], a["remote"],
+                                a["remote_cancelled"], a["local"], a["local_cancelled"],
+                                applied // 2, cancelled // 2))
     for r in results.get("limits", []):
         if r["done"] != r["lines"] * 2:
             problems.append("limit %d: %d requests done of %d" % (

@@ -204,16 +204,43 @@ class TelecomApiBackend(models.Model):
           the first one, applied now.
 
         Options whose reference the simulator has already (a push applied
-        them meanwhile) are not sent again. Administrators (Settings) only.
-        Returns True."""
+        them meanwhile) are not sent again. Then each connection filled is
+        audited over the days of its done requests, so that the demo shows
+        an audit and its three differences. Administrators (Settings)
+        only. Returns True."""
         if not self.env.user.has_group("base.group_system"):
             raise AccessError(_(
                 "Only administrators (Settings) can fill the SNAIC/CFAST "
                 "simulators with the demo's applied options."))
         for backend in self.sudo().search([("active", "=", True)],
                                           order="id"):
-            backend._telecom_demo_fill()
+            if backend._telecom_demo_fill():
+                backend._telecom_demo_audit()
         return True
+
+    @api.multi
+    def _telecom_demo_audit(self):
+        """Run an audit of this connection over the days of its done
+        requests, up to today: what a new user of the demo finds under
+        Deployments > Audits, with the drift just staged. Returns the
+        audit."""
+        self.ensure_one()
+        self.env.cr.execute("""
+            SELECT min(date_done) FROM telecom_sync_request
+             WHERE backend_id = %s AND state = 'done'""", (self.id,))
+        first = self.env.cr.fetchone()[0]
+        Audit = self.env["telecom.sync.audit"].sudo()
+        tz = self.user_id.tz or "UTC"
+        today = Audit._telecom_yesterday(tz)
+        today = fields.Date.to_string(
+            fields.Date.from_string(today) + timedelta(days=1))
+        date_from = fields.Date.to_string(first) if first and not \
+            isinstance(first, str) else (first or today)[:10]
+        audit = Audit.create({
+            "backend_id": self.id, "tz": tz,
+            "date_from": min(date_from, today), "date_to": today})
+        audit._telecom_run()
+        return audit
 
     @api.multi
     def _telecom_demo_options(self):
@@ -279,7 +306,7 @@ class TelecomApiBackend(models.Model):
         todo = [item for item in self._telecom_demo_options()
                 if item["reference"] not in present]
         if not todo:
-            return
+            return False
         self._telecom_demo_sim("POST", "inject", {"options": todo})
         live = [item for item in todo if not item.get("cancelled")]
         staged = []
@@ -299,6 +326,7 @@ class TelecomApiBackend(models.Model):
             "quantity": 1, "unit_price": first["unit_price"],
             "effective_date": first["effective_date"]})
         self._telecom_demo_sim("POST", "inject", {"options": staged})
+        return True
 
     @api.multi
     def _telecom_demo_sim(self, method, what, payload=None):

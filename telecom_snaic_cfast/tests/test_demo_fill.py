@@ -107,6 +107,17 @@ class TestDemoFill(SyncCase):
                 timeout=10).status_code, 404)
             stats = self.sim.stats(system)
             self.assertEqual(stats["applied"], 3)
+        # Each connection filled is audited: the demo's audits show the
+        # three differences staged, and nothing else.
+        for system, backend in self.backends.items():
+            audit = self.env["telecom.sync.audit"].search([
+                ("backend_id", "=", backend.id)])
+            self.assertEqual(len(audit), 1, system)
+            self.assertEqual(audit.state, "done", audit.error)
+            self.assertEqual(sorted(audit.line_ids.mapped("kind")), [
+                "mismatch", "missing_remote", "unknown_local"], system)
+            self.assertEqual(audit.remote_cancelled_count, 1)
+            self.assertEqual(audit.local_cancelled_count, 1)
         # Twice: refused in plain words (the simulators hold them already).
         with self.assertRaises(UserError) as caught:
             self.env["telecom.api.backend"].telecom_demo_fill_simulators()
