@@ -524,12 +524,12 @@ class TelecomSyncAudit(models.Model):
         }
         reason = drift.reason
         if reason == compare.MISSING:
-            text = _("%(system)s has no option for the MAJ %(update)s of the "
+            text = _("%(system)s has no option for %(update)s of the "
                      "line %(line)s (%(quantity)s × %(product)s, our "
                      "reference %(reference)s), which the ERP recorded as "
                      "applied there on %(date)s.")
         elif reason == compare.CANCELLED_REMOTE:
-            text = _("%(system)s holds the option %(remote_ref)s of the MAJ "
+            text = _("%(system)s holds the option %(remote_ref)s of "
                      "%(update)s of the line %(line)s as cancelled, while "
                      "the ERP recorded it as applied on %(date)s and never "
                      "cancelled it.")
@@ -545,22 +545,22 @@ class TelecomSyncAudit(models.Model):
                      "%(date)s) with the reference %(reference)s, which is "
                      "none of this connection's requests.")
         elif reason == compare.NEVER_APPLIED:
-            text = _("%(system)s holds the option %(remote_ref)s of the MAJ "
+            text = _("%(system)s holds the option %(remote_ref)s of "
                      "%(update)s of the line %(line)s (%(remote_quantity)s × "
                      "%(remote_product)s), while the ERP recorded its "
                      "request as \"%(state)s\": never applied.")
         elif reason == compare.DUPLICATE:
             text = _("%(system)s holds a second option %(remote_ref)s for "
-                     "the MAJ %(update)s of the line %(line)s with the same "
+                     "%(update)s of the line %(line)s with the same "
                      "reference of ours (%(reference)s): the top-up is "
                      "applied twice there.")
         elif reason == compare.CANCELLED_LOCAL:
-            text = _("The ERP cancelled the option of the MAJ %(update)s of "
+            text = _("The ERP cancelled the option of %(update)s of "
                      "the line %(line)s (a reversal), but %(system)s still "
                      "holds it as active (its reference %(remote_ref)s).")
         else:
             text = _("%(system)s holds %(remote_quantity)s × "
-                     "%(remote_product)s for the MAJ %(update)s of the line "
+                     "%(remote_product)s for %(update)s of the line "
                      "%(line)s (its reference %(remote_ref)s), while the ERP "
                      "recorded %(quantity)s × %(product)s.")
         return text % values

@@ -107,7 +107,7 @@ class TestAuditFindsEachKind(AuditCase):
         self.assertEqual(drift.reference, self.option_ref(request))
         self.assertEqual(drift.system, "snaic")
         self.assertEqual(drift.date, utc_today())
-        self.assertIn("SNAIC has no option for the MAJ %s of the line %s"
+        self.assertIn("SNAIC has no option for %s of the line %s"
                       % (request.update_id.name, self.lines[0].name),
                       drift.detail)
         self.assertEqual((audit.local_count, audit.remote_count), (2, 1))
