@@ -920,11 +920,11 @@ def test_manager_opens_the_telecom_crons(target, people, browser):
 
 
 def test_manager_audits_a_connection(target, people, browser):
-    """A Telecom Manager audits SNAIC: the connection's Audit button opens
+    """A Telecom Manager audits SNAIC: the connection's New Audit button opens
     a new audit of that connection; run, it lists what SNAIC lost (an
     option removed there by hand), and the Repush button applies it again,
     once, under a new key; the differences read in a pivot by system and
-    month. Telecom Users see no Audit button."""
+    month. Telecom Users see no New Audit button."""
     browser.folder = people["folder"]
     ops, words = people["rpc"], people["words"]
     phone = sorted(people["lines"])[0]
@@ -963,7 +963,7 @@ def test_manager_audits_a_connection(target, people, browser):
 
     browser.login(people["manager"], people["manager"])
     browser.open_record("telecom.api.backend", backend_id)
-    browser.click(".o_statusbar_buttons button", words("Audit"))
+    browser.click(".o_statusbar_buttons button", words("New Audit"))
     browser.one(".o_form_view.o_form_editable [name=backend_id]")
     assert "SNAIC" in browser.one(".o_form_view [name=backend_id] input").get_attribute("value")
     browser.shot("audit_new")

@@ -56,6 +56,8 @@ EXPECTED = """
 | telecom.api.backend | R | R | RCWU | RCWU | - | - | - |
 | telecom.sync.request | R | R | R | R | - | - | - |
 | telecom.binding (external ID) | R | R | RCWU | RCWU | - | - | - |
+| telecom.sync.audit (drift audit) | R | R | RCWU | RCWU | - | - | - |
+| telecom.sync.audit.line (its differences) | R | R | RW | RW | - | - | - |
 | Recharge DATA wizard | yes | no | yes | yes | no | no | no |
 | Edit Lines wizard | yes | no | yes | yes | no | no | no |
 | Create a Task wizard | yes | no | yes | yes | no | no | no |
@@ -71,7 +73,7 @@ EXPECTED = """
 """
 
 USERS = ["ops", "accountant", "manager", "sysadmin", "ops_b", "employee", "portal"]
-MODEL_ROWS = 13
+MODEL_ROWS = 15
 
 
 def parse_table(text):
@@ -125,6 +127,16 @@ class World(object):
         self.report = self.call("telecom.one.off.report", "search", [], limit=1)[0]
         self.request = self.call("telecom.sync.request", "search", [], limit=1)[0]
         self.binding = self.make("telecom.binding")
+        # An audit of SNAIC that found an option somebody else applied.
+        number = next(self.numbers)
+        self.new_line(number)
+        seed_lines(self.sim, [number])
+        self.sim.sim_post("snaic", "inject", {"phone_number": number,
+                                              "product_code": "RDATA1G-GE50", "quantity": 1})
+        self.audit = self.make("telecom.sync.audit")
+        self.call("telecom.sync.audit", "action_run", [self.audit])
+        self.audit_line = self.call("telecom.sync.audit.line", "search",
+                                    [["audit_id", "=", self.audit]], limit=1)[0]
         assert wait_for(lambda: self.call("telecom.sync.request", "search_count", [
             ["deployment_id", "in", list(self.deployments.values())],
             ["state", "!=", "error"]]) == 0, timeout=60)
@@ -206,6 +218,8 @@ class World(object):
                                                      self.backend_vals()),
             "telecom.binding": lambda: self.call("telecom.binding", "create",
                                                  self.binding_vals()),
+            "telecom.sync.audit": lambda: self.call("telecom.sync.audit", "create",
+                                                    self.audit_vals()),
         }
         return makers[model]() if model in makers else None
 
@@ -228,6 +242,8 @@ class World(object):
             "telecom.api.backend": self.backends["snaic"],
             "telecom.sync.request": self.request,
             "telecom.binding": self.binding,
+            "telecom.sync.audit": self.audit,
+            "telecom.sync.audit.line": self.audit_line,
         }[model]
 
     # -- values of a new record, in company A ----------------------------
@@ -266,6 +282,10 @@ class World(object):
         return {"backend_id": self.backends["snaic"], "res_model": "telecom.line",
                 "res_id": self.new_line(), "external_id": self.unique("SN-L")}
 
+    def audit_vals(self):
+        return {"backend_id": self.backends["snaic"], "date_from": self.today,
+                "date_to": self.today}
+
     def backend_vals(self):
         return {"name": self.unique("Backup SNAIC"), "system": "snaic", "active": False,
                 "company_id": self.company_a}
@@ -291,6 +311,9 @@ class World(object):
             "telecom.api.backend": self.backend_vals,
             "telecom.sync.request": lambda: {"system": "snaic", "last_error": "x"},
             "telecom.binding": self.binding_vals,
+            "telecom.sync.audit": self.audit_vals,
+            "telecom.sync.audit.line": lambda: {
+                "audit_id": self.audit, "kind": "unknown_local", "detail": "Made up"},
         }[model]()
 
 
@@ -308,6 +331,8 @@ WRITES = {
     "telecom.api.backend": {"timeout": 7},
     "telecom.sync.request": {"last_error": "Changed"},
     "telecom.binding": {"external_id": "SN-CHANGED"},
+    "telecom.sync.audit": {"date_to": time.strftime("%Y-%m-%d")},
+    "telecom.sync.audit.line": {"note": "Checked with SNAIC"},
 }
 
 
