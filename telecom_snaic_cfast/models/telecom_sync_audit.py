@@ -281,13 +281,16 @@ class TelecomSyncAudit(models.Model):
                 raise UserError(_(
                     "The audit %s has run already. Create a new audit to "
                     "compare the same period again.") % audit.name)
+        author = self.env.user.partner_id
         for audit in self.sudo():
-            audit._telecom_run()
+            audit._telecom_run(author=author)
         return True
 
     @api.multi
-    def _telecom_run(self):
-        """Run this audit (as superuser, checks done). Returns True."""
+    def _telecom_run(self, author=None):
+        """Run this audit (as superuser, checks done); its messages are
+        signed by ``author`` (a partner: who pressed Run) when given.
+        Returns True."""
         self.ensure_one()
         self.env.cr.execute(
             "SELECT state FROM telecom_sync_audit WHERE id = %s "
@@ -320,7 +323,8 @@ class TelecomSyncAudit(models.Model):
                 "local_count": 0, "local_cancelled_count": 0})
             failed = _("The audit failed: %s No difference is recorded "
                        "from a partial list; run it again later.") % error
-            audit.message_post(body=failed, subtype="mail.mt_note")
+            audit.message_post(body=failed, subtype="mail.mt_note",
+                               author_id=author.id if author else None)
             if self.origin == "cron":
                 # Nobody watches a nightly run: its failure is somebody's
                 # to-do, as its differences are.
@@ -340,7 +344,7 @@ class TelecomSyncAudit(models.Model):
                        "retry_count": progress["retries"],
                        "date_run": fields.Datetime.now()})
         audit.write(counts)
-        audit._telecom_post_result(rows, time.time() - started)
+        audit._telecom_post_result(rows, time.time() - started, author)
         return True
 
     @api.multi
@@ -566,7 +570,7 @@ class TelecomSyncAudit(models.Model):
         return text % values
 
     @api.multi
-    def _telecom_post_result(self, rows, elapsed):
+    def _telecom_post_result(self, rows, elapsed, author=None):
         """Tell what the audit found (``rows``: its lines' values, see
         ``_telecom_create_lines``): on the audit, on the chatter of each
         line concerned and, for a nightly audit with differences, in an
@@ -577,14 +581,17 @@ class TelecomSyncAudit(models.Model):
             by_kind[row["kind"]] += 1
         kinds = dict(self.env["telecom.sync.audit.line"]._fields[
             "kind"]._description_selection(self.env))
+        # Outside the generator below: _() reads the language from its
+        # caller's frame.
+        count_of_kind = _("%(kind)s: %(count)d")
         if rows:
             summary = _("%(count)d difference(s) with %(system)s: "
                         "%(kinds)s.") % {
                 "count": len(rows),
                 "system": self.backend_id._telecom_system_label(),
-                "kinds": ", ".join("%s: %d" % (kinds[kind], by_kind[kind])
-                                   for kind, _label in KINDS
-                                   if by_kind[kind])}
+                "kinds": ", ".join(count_of_kind % {
+                    "kind": kinds[kind], "count": by_kind[kind]}
+                    for kind, _label in KINDS if by_kind[kind])}
         else:
             summary = _("No difference with %s.") % \
                 self.backend_id._telecom_system_label()
@@ -597,7 +604,8 @@ class TelecomSyncAudit(models.Model):
                 "remote_cancelled": self.remote_cancelled_count,
                 "local": self.local_count,
                 "local_cancelled": self.local_cancelled_count,
-                "seconds": elapsed}, subtype="mail.mt_note")
+                "seconds": elapsed}, subtype="mail.mt_note",
+            author_id=author.id if author else None)
         noted = [row for row in rows if row["line_id"]]
         if len({row["line_id"] for row in noted}) <= LOG_INLINE:
             self.env["telecom.sync.audit.line"]._telecom_log_rows(

@@ -218,6 +218,11 @@ class TestAuditFindsEachKind(AuditCase):
         audit = self.audit("snaic")
 
         self.assertIn("SNAIC n'a aucune option", audit.line_ids.detail)
+        # The summary in its chatter too, signed by who ran it.
+        summary = audit.message_ids.filtered(
+            lambda m: "Absente du système : 1" in (m.body or ""))
+        self.assertEqual(len(summary), 1, audit.message_ids.mapped("body"))
+        self.assertEqual(summary.author_id, self.manager.partner_id)
 
 
 class TestCleanRun(AuditCase):
