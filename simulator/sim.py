@@ -98,6 +98,16 @@ def iso_utc(moment):
     return moment.replace(microsecond=0).isoformat() + "Z"
 
 
+def applied_moment(record):
+    """The record's applied_at as a datetime, parsed once (a page of the list
+    filters every record: parsing them all again took 0.2 s a page at 20,000)."""
+    moment = record.get("_applied_moment")
+    if moment is None or record.get("_applied_text") != record["applied_at"]:
+        moment = record["_applied_moment"] = parse_timestamp(record["applied_at"])
+        record["_applied_text"] = record["applied_at"]
+    return moment
+
+
 def sort_key(record):
     """Order of the list: applied_at, then the remote ref (OP-9 before OP-10)."""
     return (record["applied_at"], len(record["remote_ref"]), record["remote_ref"])
@@ -569,7 +579,7 @@ class SystemState(object):
                              % (names["size"], MAX_PAGE_SIZE, text))
         with self.lock:
             records = sorted((r for r in self.applied
-                              if bounds[0] <= parse_timestamp(r["applied_at"]) < bounds[1]), key=sort_key)
+                              if bounds[0] <= applied_moment(r) < bounds[1]), key=sort_key)
             return self.spec.list_page(records, query, int(text))
 
     def apply(self, line_id, key, raw_body):
