@@ -609,7 +609,7 @@ def test_recharge_journey_in_the_browser(target, people, browser, capsys):
         assert len(requests) == 2 * len(phones), requests
         for request in requests:
             applied = target["sim"].sim_get(request["system"], "applied")["applied"]
-            mine = [a for a in applied if a["reference"].startswith(request["reference"])]
+            mine = [a for a in applied if (a["reference"] or "").startswith(request["reference"])]
             assert len(mine) == 1 and mine[0]["phone"] in phones, (request, applied)
 
     # A line, its MAJ, the MAJ detail with its amounts.
@@ -818,7 +818,7 @@ def test_manager_reverses_a_top_up(target, people, browser):
                                  [["deployment_id", "=", deployment_id]],
                                  fields=["system", "idempotency_key"]):
             held = [a for a in target["sim"].sim_get(original["system"], "applied")["applied"]
-                    if a["idempotency_key"].startswith(original["idempotency_key"] + "-")]
+                    if (a["idempotency_key"] or "").startswith(original["idempotency_key"] + "-")]
             assert held and all(a["cancelled"] and a["phone"] == phone for a in held), held
     browser.shot("reversal")
     no_english(browser, words, "reversal")
@@ -949,7 +949,7 @@ def test_manager_audits_a_connection(target, people, browser):
     if target.get("sim"):
         # Removed in SNAIC by hand.
         lost = [a for a in target["sim"].sim_get("snaic", "applied")["applied"]
-                if a["idempotency_key"].startswith(snaic["idempotency_key"] + "-")]
+                if (a["idempotency_key"] or "").startswith(snaic["idempotency_key"] + "-")]
         assert len(lost) == 1, lost
         target["sim"].sim_post("snaic", "forget", {"idempotency_key": lost[0]["idempotency_key"]})
     backend_id = ops.call("telecom.api.backend", "search", [["system", "=", "snaic"]])[0]

@@ -103,6 +103,16 @@ def test_make_demo_then_stop(demo_env):
         ours = [a["reference"].rsplit("-", 1)[0] for a in held if a["reference"]]
         assert [a["reference"] for a in held].count(None) == 1, held
         assert len(set(ours)) == len(ours) == len(done) - 1 and set(ours) < done, (ours, done)
+    # Each connection audited once on top of that: what a new user opens
+    # under SNAIC/CFAST Audits, one difference of each kind, nothing else.
+    audits = admin.call("telecom.sync.audit", "search_read", [],
+                        fields=["system", "state", "line_ids", "drift_count"])
+    assert sorted(a["system"] for a in audits) == ["cfast", "snaic"], audits
+    for audit in audits:
+        kinds = sorted(l["kind"] for l in admin.call(
+            "telecom.sync.audit.line", "read", audit["line_ids"], ["kind"]))
+        assert audit["state"] == "done" and kinds == [
+            "mismatch", "missing_remote", "unknown_local"], (audit, kinds)
 
     # No module waits to be installed (Odoo's cron thread would skip the
     # database for ever), and the scheduled actions run by themselves: the
