@@ -743,6 +743,27 @@ def test_finish_while_editing_ends_in_read_mode(target, people, browser):
     assert (record["state"], record["date_planned"]) == ("done", date.today().isoformat()), record
 
 
+def applied_top_up(ops, line_id):
+    """Recharge DATA of 1 GB on the line, done by ``ops`` over RPC; waits
+    (a minute at most) until both systems applied it. Returns the
+    deployment's id."""
+    wizard = ops.call("telecom.line.recharge", "create",
+                      {"line_ids": [(6, 0, [line_id])], "data_gb": 1})
+    deployment_id = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
+    today = date.today().isoformat()
+    ops.call("telecom.deployment", "write", [deployment_id],
+             {"date_installed": today, "date_activation": today})
+    ops.call("telecom.deployment", "action_done", [deployment_id])
+    wait = time.time() + 60
+    while time.time() < wait and ops.call(
+            "telecom.deployment", "read", [deployment_id],
+            ["snaic_sync_state", "cfast_sync_state"])[0] != {
+                "id": deployment_id, "snaic_sync_state": "applied",
+                "cfast_sync_state": "applied"}:
+        time.sleep(0.5)
+    return deployment_id
+
+
 def test_manager_reverses_a_top_up(target, people, browser):
     """A Telecom Manager reverses (extourne) a done top-up from its form:
     the dialog proposes its line and asks for a reason; the reversal opens,
@@ -752,23 +773,10 @@ def test_manager_reverses_a_top_up(target, people, browser):
     ops, words = people["rpc"], people["words"]
     phone = sorted(people["lines"])[1]
     line_id, line_name, _expected = people["lines"][phone]
-    wizard = ops.call("telecom.line.recharge", "create",
-                      {"line_ids": [(6, 0, [line_id])], "data_gb": 1})
-    deployment_id = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
-    today = date.today().isoformat()
-    ops.call("telecom.deployment", "write", [deployment_id],
-             {"date_installed": today, "date_activation": today})
-    ops.call("telecom.deployment", "action_done", [deployment_id])
+    # Applied in both systems first: the reversal then cancels it there.
+    deployment_id = applied_top_up(ops, line_id)
     original = ops.call("telecom.deployment", "read", [deployment_id],
                         ["name", "amount_one_off"])[0]
-    # Applied in both systems first: the reversal then cancels it there.
-    wait = time.time() + 60
-    while time.time() < wait and ops.call(
-            "telecom.deployment", "read", [deployment_id],
-            ["snaic_sync_state", "cfast_sync_state"])[0] != {
-                "id": deployment_id, "snaic_sync_state": "applied",
-                "cfast_sync_state": "applied"}:
-        time.sleep(0.5)
 
     browser.login(people["ops"], people["ops"])
     browser.open_record("telecom.deployment", deployment_id)
@@ -929,18 +937,8 @@ def test_manager_audits_a_connection(target, people, browser):
     ops, words = people["rpc"], people["words"]
     phone = sorted(people["lines"])[0]
     line_id, line_name, _expected = people["lines"][phone]
-    wizard = ops.call("telecom.line.recharge", "create",
-                      {"line_ids": [(6, 0, [line_id])], "data_gb": 1})
-    deployment_id = ops.call("telecom.line.recharge", "action_confirm", [wizard])["res_id"]
+    deployment_id = applied_top_up(ops, line_id)
     today = date.today().isoformat()
-    ops.call("telecom.deployment", "write", [deployment_id],
-             {"date_installed": today, "date_activation": today})
-    ops.call("telecom.deployment", "action_done", [deployment_id])
-    wait = time.time() + 60
-    while time.time() < wait and ops.call(
-            "telecom.deployment", "read", [deployment_id], ["snaic_sync_state"])[0][
-                "snaic_sync_state"] != "applied":
-        time.sleep(0.5)
     snaic = ops.call("telecom.sync.request", "search_read", [
         ["deployment_id", "=", deployment_id], ["system", "=", "snaic"]],
         fields=["idempotency_key", "state"])[0]
