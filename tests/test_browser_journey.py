@@ -321,6 +321,14 @@ class Browser(object):
             return files[0] if files else False
         return self.until(complete, "no %s file downloaded" % suffix).read_bytes()
 
+    def no_header_button(self, name):
+        """The form's header shows no button ``name``: absent, or hidden by
+        its group (the web client's invisible modifier)."""
+        hidden = self.driver.find_elements(
+            By.CSS_SELECTOR, ".o_statusbar_buttons button[name=%s]" % name)
+        assert all("o_invisible_modifier" in (b.get_attribute("class") or "")
+                   for b in hidden), [b.get_attribute("class") for b in hidden]
+
     def open_record(self, model, res_id):
         self.driver.get("%s/web?reload=%d#model=%s&id=%d&view_type=form" % (
             self.url, time.time() * 1000, model, res_id))
@@ -782,10 +790,7 @@ def test_manager_reverses_a_top_up(target, people, browser):
     browser.open_record("telecom.deployment", deployment_id)
     browser.one(".o_statusbar_status button.btn-primary[data-value=done]")
     # Hidden by its group (the web client's invisible modifier).
-    hidden = browser.driver.find_elements(
-        By.CSS_SELECTOR, ".o_statusbar_buttons button[name=action_reverse]")
-    assert all("o_invisible_modifier" in (b.get_attribute("class") or "") for b in hidden), \
-        [b.get_attribute("class") for b in hidden]
+    browser.no_header_button("action_reverse")
 
     browser.login(people["manager"], people["manager"])
     browser.open_record("telecom.deployment", deployment_id)
@@ -954,10 +959,7 @@ def test_manager_audits_a_connection(target, people, browser):
 
     browser.login(people["ops"], people["ops"])
     browser.open_record("telecom.api.backend", backend_id)
-    hidden = browser.driver.find_elements(
-        By.CSS_SELECTOR, ".o_statusbar_buttons button[name=action_audit]")
-    assert all("o_invisible_modifier" in (b.get_attribute("class") or "") for b in hidden), \
-        [b.get_attribute("class") for b in hidden]
+    browser.no_header_button("action_audit")
 
     browser.login(people["manager"], people["manager"])
     browser.open_record("telecom.api.backend", backend_id)
