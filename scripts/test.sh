@@ -15,7 +15,7 @@ if db_exists "$TEST_DB"; then
     dropdb --if-exists "$TEST_DB"
 fi
 rm -rf "$RUN/data/filestore/$TEST_DB"
-odoo_install "$TEST_DB" "$modules"
+odoo_install "$TEST_DB" "$(demo_modules)"
 conf="$RUN/$TEST_DB.conf"
 
 addon_tests=()

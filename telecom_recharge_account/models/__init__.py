@@ -1,0 +1,4 @@
+from . import account_invoice
+from . import product_template
+from . import telecom_deployment_option
+from . import telecom_one_off_report

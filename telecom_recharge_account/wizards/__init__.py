@@ -1,0 +1,1 @@
+from . import telecom_one_off_invoice
