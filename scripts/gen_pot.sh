@@ -11,7 +11,7 @@ load_pg_env
 db="${POT_DB:-telecom_pot}"
 modules=$(project_addons)
 dropdb --if-exists "$db"
-odoo_install "$db" "$modules"
+odoo_install "$db" "$(demo_modules)"
 for m in ${modules//,/ }; do
     say "Exporting $m/i18n/$m.pot"
     # Odoo picks the format from the extension and knows "po", not "pot".

@@ -20,8 +20,11 @@ class TelecomDeploymentOption(models.Model):
         help="The customer invoice (or credit note) line that bills this "
              "option; empty until the one-off options are invoiced, and "
              "again when that invoice is cancelled or deleted.")
-    invoice_id = fields.Many2one(
+    # Without a string, a related field takes the label of the field it
+    # follows ("Invoice Reference").
+    invoice_id = fields.Many2one(  # pylint: disable=attribute-string-redundant
         related="invoice_line_id.invoice_id",
+        string="Invoice",
         readonly=True)
 
     @api.model

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 
 INVOICE_STATES = [
     ("to_invoice", "To Invoice"),
-    ("invoiced", "Invoiced"),
+    ("invoiced", "On an Invoice"),
     ("none", "Not Invoiceable"),
 ]
 
@@ -17,7 +17,7 @@ class TelecomOneOffReport(models.Model):
     invoice_state = fields.Selection(
         selection=INVOICE_STATES, string="Invoicing", readonly=True,
         help="To Invoice: the deployment is done and the option is on no "
-             "invoice. Invoiced: on a customer invoice or credit note "
+             "invoice. On an Invoice: on a customer invoice or credit note "
              "(draft or validated). Not Invoiceable: the deployment is not "
              "done yet.")
 
