@@ -12,10 +12,14 @@ from odoo.addons.telecom_parc.tools.lang import stored_lang
 from odoo.addons.telecom_parc.tools.phone import to_national
 from odoo.tools.misc import format_date
 
+from ..models.account_tax import tax_memo
+
 _logger = logging.getLogger(__name__)
 
 # At most this many records named in one error message.
 MAX_NAMED = 10
+# Invoice lines created between two computations of their amounts.
+RECOMPUTE_EVERY = 500
 
 
 class TelecomOneOffInvoice(models.TransientModel):
@@ -167,17 +171,18 @@ class TelecomOneOffInvoice(models.TransientModel):
         plans = self._telecom_plan(company, date_from, date_to, groups)
         invoices = self.env["account.invoice"]
         links = []
-        for plan in plans:
-            invoice, option_lines = self._telecom_write_invoice(plan)
-            invoices |= invoice
-            links.extend(option_lines)
-        self._telecom_link(links)
-        self.env.cr.execute("""
-            UPDATE account_invoice
-               SET telecom_date_from = %s, telecom_date_to = %s
-             WHERE id IN %s""", (date_from, date_to, tuple(invoices.ids)))
-        invoices.invalidate_cache(["telecom_date_from", "telecom_date_to"])
-        invoices.compute_taxes()
+        with tax_memo():
+            for plan in plans:
+                invoice, option_lines = self._telecom_write_invoice(plan)
+                invoices |= invoice
+                links.extend(option_lines)
+            self._telecom_link(links)
+            self.env.cr.execute("""
+                UPDATE account_invoice
+                   SET telecom_date_from = %s, telecom_date_to = %s
+                 WHERE id IN %s""", (date_from, date_to, tuple(invoices.ids)))
+            invoices.invalidate_cache(["telecom_date_from", "telecom_date_to"])
+            self._telecom_compute_taxes(invoices)
         counts = {}
         for plan in plans:
             counts[plan["invoice"].id] = counts.get(
@@ -379,7 +384,12 @@ class TelecomOneOffInvoice(models.TransientModel):
             invoice = self.env["account.invoice"].create(plan["header"])
         names = self.with_context(lang=plan["lang"])._telecom_line_names(
             plan["rows"])
-        InvoiceLine = self.env["account.invoice.line"]
+        # Thousands of lines: the ORM would compute the invoice's totals
+        # again after each line (quadratic). They are computed after each
+        # chunk of lines instead (the ORM merges the records waiting for a
+        # computation one by one: keep them few).
+        InvoiceLine = self.env["account.invoice.line"].with_context(
+            recompute=False)
         sequence = max(invoice.invoice_line_ids.mapped("sequence") or [0])
         links = []
         for row, vals in plan["lines"]:
@@ -388,8 +398,24 @@ class TelecomOneOffInvoice(models.TransientModel):
                 vals, invoice_id=invoice.id, name=names[row["id"]],
                 sequence=sequence))
             links.append((row["id"], line.id))
+            if len(links) % RECOMPUTE_EVERY == 0:
+                InvoiceLine.recompute()
+        InvoiceLine.recompute()
         plan["invoice"] = invoice
         return invoice, links
+
+    @api.model
+    def _telecom_compute_taxes(self, invoices):
+        """The tax lines and totals of ``invoices``, as Odoo's
+        ``compute_taxes()`` makes them, without its closing write on the
+        lines (which computes the amount of each line again: a third of
+        the time at 10,000 lines)."""
+        InvoiceTax = self.env["account.invoice.tax"]
+        for invoice in invoices:
+            invoice.tax_line_ids.filtered(lambda tax: not tax.manual).unlink()
+            for vals in invoice.get_taxes_values().values():
+                InvoiceTax.create(vals)
+        invoices.recompute()
 
     @api.model
     def _telecom_link(self, links):
