@@ -7,7 +7,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.addons.telecom_parc.tools.access import check_company_reachable
+from odoo.addons.telecom_parc.tools.access import (
+    check_company_reachable, reachable_company_ids)
 from odoo.addons.telecom_parc.tools.lang import stored_lang
 from odoo.addons.telecom_parc.tools.phone import to_national
 from odoo.tools.misc import format_date
@@ -67,9 +68,13 @@ class TelecomOneOffInvoice(models.TransientModel):
 
     @api.depends("date_from", "date_to", "partner_ids", "company_id")
     def _compute_preview(self):
+        reachable = reachable_company_ids(self.env)
         for wizard in self:
             rows = []
-            if wizard.date_from and wizard.date_to and wizard.company_id:
+            # Another company's figures only for who may invoice it.
+            if wizard.date_from and wizard.date_to and (
+                    wizard.company_id.id in reachable or
+                    self.env.uid == SUPERUSER_ID):
                 rows = wizard._telecom_fetch_options(
                     wizard.company_id, wizard.date_from, wizard.date_to,
                     wizard.partner_ids, lock=False)
