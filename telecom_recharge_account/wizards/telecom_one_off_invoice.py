@@ -272,8 +272,11 @@ class TelecomOneOffInvoice(models.TransientModel):
                 key = (row["product_id"], fpos.id, partner.id)
                 if key not in accounts:
                     product = Product.browse(row["product_id"])
-                    account = product.property_account_income_id or \
-                        product.categ_id.property_account_income_categ_id
+                    # The template's: Odoo 11 caches the variant's
+                    # (inherited) company-dependent field for every company.
+                    account = \
+                        product.product_tmpl_id.property_account_income_id \
+                        or product.categ_id.property_account_income_categ_id
                     if not account:
                         errors.append(_(
                             "the one-off option %s has no income account: "
