@@ -84,6 +84,13 @@ class TelecomOneOffInvoice(models.TransientModel):
 
     # Access --------------------------------------------------------------
 
+    @api.model
+    def create(self, vals):
+        # Odoo 11 ignores the access rights of a transient model.
+        wizard = super(TelecomOneOffInvoice, self).create(vals)
+        wizard._telecom_check_access()
+        return wizard
+
     @api.multi
     def _telecom_check_access(self):
         """Accountants run it: Telecom Accountant and Odoo's invoicing
