@@ -75,6 +75,25 @@ class TestReversalInvoicing(TelecomInvoiceCase):
         self.assertAlmostEqual(invoice.amount_tax, 0.2)
         self.assertAlmostEqual(invoice.amount_total, 1.2)
 
+    def test_same_period_draft_invoice_negative_line(self):
+        # The original is on the period's draft invoice: its reversal is
+        # a negative line of that invoice (its total stays positive), no
+        # credit note.
+        original = self._deploy({self.line_20: 2, self.line_100: 2},
+                                self.month[0])
+        invoice = self._run_customer(self.month)
+        reversal = self._reverse(original, self.line_20)
+        again = self._run_customer(self.month)
+        self.assertEqual(again, invoice)
+        self.assertEqual(invoice.type, "out_invoice")
+        self.assertEqual(reversal.option_ids.invoice_id, invoice)
+        self.assertEqual(invoice.telecom_option_count, 3)
+        self.assertEqual(
+            invoice.invoice_line_ids.sorted("sequence").mapped("quantity"),
+            [2.0, 2.0, -2.0])
+        self.assertAlmostEqual(invoice.amount_untaxed, 1.0)
+        self.assertAlmostEqual(invoice.amount_total, 1.2)
+
     def test_original_validated_credit_note(self):
         original = self._deploy({self.line_20: 2, self.line_100: 2},
                                 self.month[0])

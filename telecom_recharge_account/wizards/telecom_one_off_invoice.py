@@ -179,7 +179,8 @@ class TelecomOneOffInvoice(models.TransientModel):
         self._telecom_check_customers(rows)
         originals = self._telecom_validated_originals(
             [row["id"] for row in rows if row["reversed"]])
-        groups = self._telecom_group(rows, originals)
+        groups = self._telecom_group(rows, originals, company, date_from,
+                                     date_to)
         plans = self._telecom_plan(company, date_from, date_to, groups)
         invoices = self.env["account.invoice"]
         links = []
@@ -220,16 +221,25 @@ class TelecomOneOffInvoice(models.TransientModel):
                     sorted(set(orphans))[:MAX_NAMED]))
 
     @api.model
-    def _telecom_group(self, rows, originals):
+    def _telecom_group(self, rows, originals, company, date_from, date_to):
         """{(customer id, invoice type): [rows]}: the reversals of options
         on a validated invoice go to a credit note; an invoice whose total
-        would be negative becomes a credit note."""
+        would be negative (with the period's draft invoice it completes)
+        becomes a credit note."""
         groups = OrderedDict()
         for row in rows:
             kind = "out_refund" if row["id"] in originals else "out_invoice"
             groups.setdefault((row["partner_id"], kind), []).append(row)
+        Partner = self.env["res.partner"].with_context(
+            force_company=company.id)
         for (partner_id, kind), group in list(groups.items()):
             total = sum(row["quantity"] * row["price_unit"] for row in group)
+            if kind == "out_invoice" and total < 0:
+                partner = Partner.browse(Partner.browse(
+                    partner_id).address_get(["invoice"])["invoice"])
+                total += self._telecom_draft(
+                    company, partner, kind, date_from,
+                    date_to).amount_untaxed
             if kind == "out_invoice" and total < 0:
                 del groups[(partner_id, kind)]
                 groups.setdefault((partner_id, "out_refund"), []).extend(
@@ -238,6 +248,17 @@ class TelecomOneOffInvoice(models.TransientModel):
             for row in rows_:
                 row["refunds"] = originals.get(row["id"], [])
         return groups
+
+    @api.model
+    def _telecom_draft(self, company, partner, kind, date_from, date_to):
+        """The draft invoice (or credit note, ``kind``) of ``partner`` made
+        by the invoicing of the period, that the next one completes."""
+        return self.env["account.invoice"].search([
+            ("state", "=", "draft"), ("type", "=", kind),
+            ("company_id", "=", company.id),
+            ("partner_id", "=", partner.id),
+            ("telecom_date_from", "=", date_from),
+            ("telecom_date_to", "=", date_to)], limit=1)
 
     @api.model
     def _telecom_plan(self, company, date_from, date_to, groups):
@@ -250,7 +271,6 @@ class TelecomOneOffInvoice(models.TransientModel):
             force_company=company.id)
         FiscalPosition = self.env["account.fiscal.position"].with_context(
             force_company=company.id)
-        Invoice = self.env["account.invoice"]
         journal = self.env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", company.id)],
             limit=1)
@@ -308,12 +328,8 @@ class TelecomOneOffInvoice(models.TransientModel):
                     "account_id": account_id,
                     "invoice_line_tax_ids": [(6, 0, tax_ids)],
                 }))
-            draft = Invoice.search([
-                ("state", "=", "draft"), ("type", "=", kind),
-                ("company_id", "=", company.id),
-                ("partner_id", "=", partner.id),
-                ("telecom_date_from", "=", date_from),
-                ("telecom_date_to", "=", date_to)], limit=1)
+            draft = self._telecom_draft(
+                company, partner, kind, date_from, date_to)
             refunded = {invoice for row in rows for invoice in row["refunds"]}
             plans.append({
                 "invoice": draft,
