@@ -13,7 +13,7 @@ class TestRechargeAccountI18n(unittest.TestCase):
     words."""
 
     def test_fr_po_complete(self):
-        by_id = check_fr_po_usable(self, "telecom_recharge_account", 40)
+        by_id = check_fr_po_usable(self, "telecom_recharge_account", 50)
         self.assertTrue(by_id["To Invoice"].startswith("À facturer"),
                         by_id["To Invoice"])
         self.assertTrue(by_id["Invoiced"].startswith("Factur"),
@@ -28,8 +28,9 @@ class TestRechargeAccountI18nTerms(SavepointCase):
     and its .pot is current."""
 
     def test_every_term_translated(self):
+        # A small addon: 57 terms when it was written.
         check_every_term_translated(
-            self, "telecom_recharge_account", self.env.cr)
+            self, "telecom_recharge_account", self.env.cr, minimum=50)
 
     def test_pot_current(self):
         check_pot_current(self, "telecom_recharge_account", self.env.cr)
