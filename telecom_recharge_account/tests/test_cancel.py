@@ -53,7 +53,6 @@ class TestCancelReinvoice(TelecomInvoiceCase):
         invoice = self._invoice()
         invoice.unlink()
         self.assertFalse(invoice.exists())
-        self.options.invalidate_cache()
         self.assertFalse(self.options.mapped("invoice_line_id"))
         _wizard, _action, again = self._run()
         self.assertEqual(self.options.mapped("invoice_id"), again)

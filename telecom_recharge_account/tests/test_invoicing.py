@@ -1,6 +1,7 @@
 # Copyright 2026 Telecom Parc contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import UserError
+from odoo.addons.telecom_parc.tests.common_i18n import load_french
 
 from .common import MARCH, TelecomInvoiceCase
 
@@ -120,6 +121,18 @@ class TestOneOffInvoicing(TelecomInvoiceCase):
             {"date_from": MARCH[0], "date_to": MARCH[1]})
         self.assertEqual(wizard.option_count, 0)
         self.assertEqual(wizard.amount, 0.0)
+
+    def test_customer_language(self):
+        # The description is in the customer's language: its dates too.
+        self.customer2.lang = load_french(
+            self.env, ("telecom_parc", "telecom_recharge"))
+        _wizard, _action, invoices = self._run(partners=self.customer2)
+        lines = invoices.invoice_line_ids.sorted("sequence")
+        self.assertIn("06 22 00 00 20 · %s" % self.dep_3.name, lines[0].name)
+        self.assertIn("20/03/2026", lines[0].name)
+        self.assertNotIn("03/20/2026", lines[0].name)
+        self.assertIn("01/03/2026", invoices.name)
+        self.assertIn("31/03/2026", invoices.name)
 
     def test_chatter(self):
         _wizard, _action, invoices = self._run()
