@@ -169,6 +169,21 @@ class TestInvoicingBadInput(TelecomInvoiceCase):
         self.assertFalse((self.dep_1 | self.dep_2).mapped(
             "option_ids.invoice_line_id"))
 
+    def test_no_receivable_account(self):
+        self.customer2.with_context(
+            force_company=self.company.id).property_account_receivable_id \
+            = False
+        before = self.Invoice.search_count([])
+        with self.assertRaises(UserError) as error:
+            self._run()
+        message = str(error.exception.name)
+        self.assertIn("the customer %s has no receivable account" %
+                      self.customer2.display_name, message)
+        self.assertNotIn(self.customer.display_name, message)
+        self.assertEqual(self.Invoice.search_count([]), before)
+        self.assertFalse((self.dep_1 | self.dep_2).mapped(
+            "option_ids.invoice_line_id"))
+
     def test_category_income_account(self):
         # The product's category's account is enough.
         self.product_lt50.product_tmpl_id.with_context(

@@ -134,6 +134,30 @@ class TestOneOffInvoicing(TelecomInvoiceCase):
         self.assertIn("01/03/2026", invoices.name)
         self.assertIn("31/03/2026", invoices.name)
 
+    def test_invoice_address(self):
+        # The customer's invoice address receives the invoice, with its
+        # own receivable account; the customer's fiscal position applies.
+        billing = self.env["res.partner"].create({
+            "name": "Comptabilité Export", "type": "invoice",
+            "parent_id": self.customer2.id})
+        receivable = self.env["account.account"].create({
+            "code": "TA4119", "name": "TA Receivable export",
+            "user_type_id": self.env.ref(
+                "account.data_account_type_receivable").id,
+            "reconcile": True, "company_id": self.company.id})
+        billing.with_context(force_company=self.company.id)\
+            .property_account_receivable_id = receivable
+        _wizard, _action, invoice = self._run(partners=self.customer2)
+        self.assertEqual(invoice.partner_id, billing)
+        self.assertEqual(invoice.account_id, receivable)
+        self.assertEqual(invoice.fiscal_position_id, self.acc_a["fpos"])
+        self.assertEqual(invoice.telecom_option_count, 2)
+        # Completed on the next run.
+        later = self._deploy({self.line2_20: 1}, "2026-03-21")
+        _wizard, _action, again = self._run(partners=self.customer2)
+        self.assertEqual(again, invoice)
+        self.assertEqual(later.option_ids.invoice_id, invoice)
+
     def test_chatter(self):
         _wizard, _action, invoices = self._run()
         for invoice, count in ((self._by_partner(invoices)[self.customer],

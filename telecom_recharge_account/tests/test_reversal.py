@@ -128,6 +128,23 @@ class TestReversalInvoicing(TelecomInvoiceCase):
         self.assertEqual(invoice.telecom_option_count, 2)
         self.assertAlmostEqual(invoice.amount_total, 3.6)
 
+    def test_later_reversal_appended_to_the_credit_note(self):
+        first = self._deploy({self.line_20: 2}, self.month[0])
+        second = self._deploy({self.line_100: 2}, self.month[0])
+        invoice = self._run_customer(self.month)
+        invoice.action_invoice_open()
+        self._reverse(first, self.line_20)
+        refund = self._run_customer(self.month)
+        self.assertEqual(refund.type, "out_refund")
+        reversal = self._reverse(second, self.line_100)
+        again = self._run_customer(self.month)
+        self.assertEqual(again, refund)
+        self.assertEqual(reversal.option_ids.invoice_id, refund)
+        self.assertEqual(refund.refund_invoice_id, invoice)
+        self.assertEqual(refund.invoice_line_ids.sorted(
+            "sequence").mapped("quantity"), [2.0, 2.0])
+        self.assertAlmostEqual(refund.amount_total, 3.6)
+
     def test_negative_total_credit_note(self):
         # Last month's option is on a draft invoice, its reversal is this
         # month's only option: a credit note, of no validated invoice.
