@@ -11,7 +11,6 @@
     "license": "LGPL-3",
     "depends": ["telecom_recharge", "account"],
     "data": [
-        "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "wizards/telecom_one_off_invoice.xml",
         "views/account_invoice_views.xml",
