@@ -20,7 +20,12 @@ refuses records the user may not read. Anything else (validation error,
 server error) fails the test.
 
 The MAJ and their options are the history of done deployments: nobody
-creates, writes or deletes them (the superuser gets a UserError). The URL
+creates, writes or deletes them (the superuser gets a UserError).
+
+The one-off options are invoiced by accountants: Telecom Accountant with
+Odoo's invoicing (Billing) rights, as the demo accountant. The invoice line
+of an option is written by the invoicing only: whoever sends it, even on an
+option of a draft deployment, gets a UserError that says so. The URL
 of a connection, where its token goes, is for administrators only; a
 Telecom Manager creates connections without it.
 
@@ -70,6 +75,8 @@ EXPECTED = """
 | Set a connection's URL | no | no | no | yes | no | no | no |
 | Test Connection | no | no | yes | yes | no | no | no |
 | Read the token | no | no | no | yes | no | no | no |
+| Invoice One-off Options wizard | no | yes | no | no | no | no | no |
+| Link an option to an invoice line | no* | no* | no* | no* | no* | no* | no* |
 """
 
 USERS = ["ops", "accountant", "manager", "sysadmin", "ops_b", "employee", "portal"]
@@ -140,6 +147,19 @@ class World(object):
         assert wait_for(lambda: self.call("telecom.sync.request", "search_count", [
             ["deployment_id", "in", list(self.deployments.values())],
             ["state", "!=", "error"]]) == 0, timeout=60)
+        # A line of a customer invoice (the demo's invoicing made some).
+        self.invoice_line = self.call("account.invoice.line", "search", [
+            ["invoice_id.type", "=", "out_invoice"]], limit=1)[0]
+
+    def invoice_today(self, rpc):
+        """As ``rpc``'s user, the invoicing of today's one-off options of
+        company A, after a new deployment done today."""
+        self.done_deployment([next(self.numbers)], seed=False)
+        yesterday = time.strftime("%Y-%m-%d", time.localtime(time.time() - 86400))
+        tomorrow = time.strftime("%Y-%m-%d", time.localtime(time.time() + 86400))
+        wizard = rpc.call("telecom.one.off.invoice", "create", {
+            "date_from": yesterday, "date_to": tomorrow, "company_id": self.company_a})
+        return rpc.call("telecom.one.off.invoice", "action_create_invoices", [wizard])
 
     def ref(self, xmlid):
         return self.admin.call("ir.model.data", "xmlid_to_res_id", xmlid, True)
@@ -405,6 +425,12 @@ def action_cell(world, login, rpc, action):
             "telecom.api.backend", "action_test_connection", [world.backends["snaic"]]),
         "Read the token": lambda: rpc.call(
             "telecom.api.backend", "read", [world.backends["snaic"]], ["token"]),
+        # Today's one-off options, a new one among them (so that there is
+        # one to invoice whoever ran it before).
+        "Invoice One-off Options wizard": lambda: world.invoice_today(rpc),
+        "Link an option to an invoice line": lambda: rpc.call(
+            "telecom.deployment.option", "write", [world.make("telecom.deployment.option")],
+            {"invoice_line_id": world.invoice_line}),
     }
     if action == "Retry Requests in Error (connection)":
         # The previous user's retry put them back in the queue: wait until
