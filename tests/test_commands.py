@@ -1,9 +1,11 @@
 """The README's commands as a new user runs them: `make demo` twice (the second
-run reuses what exists), the demo lines over XML-RPC, then `make stop`.
+run reuses what exists), the demo lines over XML-RPC (and what the demo
+holds for the invoicing of the one-off options), then `make stop`.
 
 It uses a database and a run folder of its own so that it never touches a demo
 the developer has running, and the PostgreSQL server that `make test` set up.
 """
+import datetime
 import os
 import subprocess
 import time
@@ -68,6 +70,60 @@ def wait_until(predicate, timeout, step=2):
     return predicate()
 
 
+def check_demo_invoicing(url, db, admin):
+    """The invoicing bridge's demo: the main company has the French chart,
+    the one-off options the 20 % VAT on sales, the demo accountant the
+    billing rights; last month's options are on the draft invoices that
+    the invoicing made, one per customer, and this month's done ones are
+    to invoice (the accountant's preview counts them)."""
+    ref = lambda xmlid: admin.call("ir.model.data", "xmlid_to_res_id", xmlid, True)  # noqa: E731
+    company = ref("base.main_company")
+    chart = admin.call("res.company", "read", [company], ["chart_template_id"])[0]
+    assert chart["chart_template_id"] and \
+        chart["chart_template_id"][1] == "Plan Comptable Général (France)", chart
+    templates = admin.call("product.template", "search_read", [["telecom_is_one_off", "=", True]],
+                           fields=["name", "taxes_id"], context={"active_test": False})
+    assert templates
+    for template in templates:
+        taxes = admin.call("account.tax", "read", template["taxes_id"],
+                           ["amount", "amount_type", "type_tax_use", "company_id"])
+        assert [(t["amount"], t["amount_type"], t["type_tax_use"]) for t in taxes
+                if t["company_id"][0] == company] == [(20.0, "percent", "sale")], (template, taxes)
+    groups = admin.call("res.users", "search_read", [["login", "=", "accountant"]],
+                        fields=["groups_id"])[0]["groups_id"]
+    assert {ref("account.group_account_invoice"),
+            ref("telecom_parc.group_telecom_accountant")} <= set(groups), groups
+
+    first = datetime.date.today().replace(day=1)
+    last_first = (first - datetime.timedelta(days=1)).replace(day=1)
+    rows = admin.call("telecom.one.off.report", "search_read", [
+        ["company_id", "=", company], ["state", "=", "done"],
+        ["date", ">=", last_first.isoformat()]],
+        fields=["date", "partner_id", "invoice_state", "invoice_id"])
+    last_month = [r for r in rows if r["date"] < first.isoformat()]
+    this_month = [r for r in rows if r["date"] >= first.isoformat()]
+    assert last_month and this_month, rows
+    assert {r["invoice_state"] for r in last_month} == {"invoiced"}, last_month
+    invoices = admin.call("account.invoice", "read", sorted({r["invoice_id"][0] for r in last_month}),
+                          ["type", "state", "partner_id", "telecom_date_from", "telecom_date_to",
+                           "amount_tax", "amount_untaxed", "telecom_option_count"])
+    assert sorted(i["partner_id"][0] for i in invoices) == \
+        sorted({r["partner_id"][0] for r in last_month}), (invoices, last_month)
+    for invoice in invoices:
+        assert (invoice["type"], invoice["state"], invoice["telecom_date_from"],
+                invoice["telecom_date_to"]) == (
+                    "out_invoice", "draft", last_first.isoformat(),
+                    (first - datetime.timedelta(days=1)).isoformat()), invoice
+        assert invoice["amount_tax"] == round(invoice["amount_untaxed"] * 0.2, 2), invoice
+    assert sum(i["telecom_option_count"] for i in invoices) == len(last_month)
+    assert {r["invoice_state"] for r in this_month} == {"to_invoice"}, this_month
+    accountant = OdooRPC(url, db, "accountant", "accountant")
+    wizard = accountant.call("telecom.one.off.invoice", "create", {
+        "date_from": first.isoformat(), "date_to": datetime.date.today().isoformat()})
+    assert accountant.call("telecom.one.off.invoice", "read", [wizard], ["option_count"])[0][
+        "option_count"] == len(this_month)
+
+
 def test_make_demo_then_stop(demo_env):
     url = "http://127.0.0.1:%s" % demo_env["ODOO_PORT"]
     first = run_make("demo", demo_env)
@@ -113,6 +169,8 @@ def test_make_demo_then_stop(demo_env):
             "telecom.sync.audit.line", "read", audit["line_ids"], ["kind"]))
         assert audit["state"] == "done" and kinds == [
             "mismatch", "missing_remote", "unknown_local"], (audit, kinds)
+
+    check_demo_invoicing(url, demo_env["ODOO_DB"], admin)
 
     # No module waits to be installed (Odoo's cron thread would skip the
     # database for ever), and the scheduled actions run by themselves: the
