@@ -68,25 +68,27 @@ def national(number):
     return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
 
 
-def customers_with_lines(admin, ops, sim, subscriptions_per_customer):
-    """New customers (one per entry), each with a site, a mobile parc of
-    the demo's operator and a line per subscription xmlid, made by ``ops``;
-    both systems know the numbers. Returns [(customer id, [(line id,
-    number, subscription xmlid)])]."""
+def customers_with_lines(admin, ops, sim, subscriptions_per_customer, lang="en_US"):
+    """New customers (one per entry, working in ``lang``), each with a
+    site, a mobile parc of the demo's operator and a line per subscription
+    xmlid, made by ``ops``; both systems know the numbers (when ``sim`` is
+    given). Returns [(customer id, [(line id, number, subscription
+    xmlid)])]."""
     operator = ref(admin, "telecom_parc.demo_partner_actif_telecom")
     tag = "%s%03d" % (time.strftime("%y%m%d%H%M%S"), random.randrange(1000))
     made = []
     for index, subscriptions in enumerate(subscriptions_per_customer):
         customer = admin.call("res.partner", "create", {
             "name": "Invoicing RPC %s-%d" % (tag, index), "is_company": True,
-            "customer": True, "lang": "en_US"})
+            "customer": True, "lang": lang})
         site = ops.call("telecom.site", "create", {
             "name": "Invoicing site %s-%d" % (tag, index),
             "code": "INV_%s_%d" % (tag, index), "partner_id": customer})
         parc = ops.call("telecom.parc", "create", {
             "site_id": site, "service_type": "mobile", "partner_operator_id": operator})
         numbers = new_numbers(admin, len(subscriptions))
-        seed_lines(sim, numbers)
+        if sim is not None:
+            seed_lines(sim, numbers)
         lines = [(ops.call("telecom.line", "create", {
             "phone_number": number, "parc_id": parc,
             "subscription_id": ref(admin, subscription)}), number, subscription)
@@ -121,6 +123,8 @@ def run_invoicing(user, date_from, date_to, partner_ids=None):
     wizard = user.call("telecom.one.off.invoice", "create", values)
     action = user.call("telecom.one.off.invoice", "action_create_invoices", [wizard])
     assert action["res_model"] == "account.invoice", action
+    # What the web client titles the list with.
+    assert (action.get("display_name") or action["name"]) == "One-off Option Invoices", action
     return user.call("account.invoice", "search", action["domain"])
 
 

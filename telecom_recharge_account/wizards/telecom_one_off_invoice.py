@@ -488,8 +488,10 @@ class TelecomOneOffInvoice(models.TransientModel):
                     "date_from": format_date(self.env, self.date_from),
                     "date_to": format_date(self.env, self.date_to)})
         action = self.env.ref("account.action_invoice_tree1").read()[0]
+        # The web client titles the list with display_name, else name.
+        title = _("One-off Option Invoices")
         action.update(
-            name=_("One-off Option Invoices"),
+            name=title, display_name=title,
             domain=[("id", "in", invoices.ids)],
             context={"type": "out_invoice", "journal_type": "sale"})
         return action
