@@ -88,7 +88,10 @@ class TelecomOneOffReportXlsx(models.AbstractModel):
         columns = self._telecom_columns()
         for col, (title, width, _value, _kind) in enumerate(columns):
             sheet.set_column(col, col, width)
-            sheet.write(0, col, title, bold)
+            # Odoo 11's _() takes any addon's translation of the same
+            # English text: with the accounting installed, "Date" is
+            # account's "Date " in French. No stray spaces in a header.
+            sheet.write(0, col, title.strip(), bold)
         sheet.freeze_panes(1, 0)
         totals = {}
         for row_index, row in enumerate(rows, start=1):

@@ -70,6 +70,17 @@ class TestOneOffXlsx(TelecomRechargeCase):
             self.assertNotIn("telecom_parc.", text)
             self.assertNotIn("__export__", text)
 
+    def test_header_without_the_spaces_of_another_addon_translation(self):
+        # Odoo 11's _() finds a code translation of any addon: another
+        # addon's "Date " (account's, in French) must not make a header
+        # with a trailing space.
+        self.env["ir.translation"].create({
+            "type": "code", "lang": "en_US", "module": "base",
+            "name": "addons/base/another_file.py", "src": "Date",
+            "value": "Date ", "state": "translated"})
+        rows = self.Report.search([("deployment_id", "=", self.done.id)])
+        self.assertEqual(self._render(rows)[0], HEADER)
+
     def test_export_dialog_the_done_options_of_a_period(self):
         Export = self.env["telecom.one.off.export"].sudo(
             self.user_accountant)
