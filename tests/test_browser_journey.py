@@ -8,7 +8,9 @@ Save; the deployment opens; Finish, its two dates in one dialog; both systems tu
 *Applied*; a line, its MAJ, the MAJ detail; the top-up in the lines' one-off
 options column. As the accountant: the one-off options pivot shows the new
 amount. A refused input (0 GB) shows the error and creates nothing. The demo's
-sync error shows its Retry button and activity.
+sync error shows its Retry button and activity. The accountant invoices the
+one-off options of a period (the analysis's To Invoice and Invoiced filters,
+Invoice One-off Options, the invoices made and their options).
 
 The journey runs twice: as the demo users (English), and in French as
 French users made for it (French is loaded into the test database first), so
@@ -46,6 +48,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import ROOT, OdooRPC
+from test_invoicing_rpc import customers_with_lines, done_on, month_back, national
 
 CHROMIUM = os.environ.get("TELECOM_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("TELECOM_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -87,7 +90,8 @@ class Words(object):
         self.lang = lang or "en_US"
         self.catalog = {}
         if self.lang.startswith("fr"):
-            for addon in ("telecom_parc", "telecom_recharge", "telecom_snaic_cfast"):
+            for addon in ("telecom_parc", "telecom_recharge", "telecom_snaic_cfast",
+                          "telecom_recharge_account"):
                 with open(str(ROOT / addon / "i18n" / "fr.po"), "rb") as po_file:
                     for message in pofile.read_po(po_file):
                         if message.id and message.string:
@@ -139,6 +143,12 @@ ENGLISH_WORDS = [
     "may have been applied", "refused the", "then press Retry", "Nobody needs to act",
     # the reversal's stored texts (origin, MAJ info, chatter)
     "Reversal of", "Reversed by", r"reversal of DEP",
+    # the invoicing of the one-off options: its screens and what it writes
+    # on the invoices of a French customer
+    "To Invoice", "On an Invoice", "Create the Invoices", "Invoice One-off Options",
+    "Invoice the One-off Options", "Options to Invoice", "Amount to Invoice",
+    "One-off Option Invoices", r"One-off [Oo]ptions (?:from|reversed)", r"\bMAJ of\b",
+    r"\bOne-off Options\b(?! Analysis)",
 ]
 ENGLISH_RE = re.compile("|".join("(?:%s)" % word for word in ENGLISH_WORDS))
 
@@ -1008,3 +1018,152 @@ def test_manager_audits_a_connection(target, people, browser):
     browser.one(".o_pivot table")
     browser.shot("audit_pivot")
     no_english(browser, words, "audit_pivot")
+
+
+def pick_filter(browser, label):
+    """Search options > Filters > ``label`` (added to the search), then the
+    menu closed."""
+    def toggler():
+        found = [b for b in browser.visible(".o_search_options .o_dropdown_toggler_btn")
+                 if b.find_elements(By.CSS_SELECTOR, ".fa-filter")]
+        return found[0] if found else False
+    if not toggler():
+        # The search options are folded: the magnifier beside the search
+        # box shows them.
+        browser.click(".o_searchview_more")
+    browser.until(lambda d: toggler(), "no Filters menu").click()
+    browser.click(".o_filters_menu a", label)
+    browser.until(lambda d: label in browser.text_of(".o_searchview"),
+                  "the filter %s is not in the search" % label)
+    if browser.visible(".o_filters_menu"):
+        toggler().click()
+    browser.idle()
+
+
+def analysis_list(browser, words):
+    """Telecom > Reporting > One-off Options Analysis, as a list."""
+    browser.open_action("telecom_parc.telecom_line_action")
+    browser.menu(words("One-off Options Analysis"))
+    browser.one(".o_pivot")
+    browser.click(".o_cp_switch_buttons .o_cp_switch_list")
+    browser.one(".o_list_view")
+
+
+def test_accountant_invoices_the_one_off_options(target, people, browser):
+    """The accountant sees the options to invoice of a period in the
+    analysis (To Invoice), invoices them from Telecom > Reporting > Invoice
+    One-off Options (the period, its preview, Create the Invoices), lands
+    on the invoices made, one per customer, opens one: a line per option
+    with its phone number, deployment and MAJ date, and a One-off Options
+    button that opens them; the analysis then shows them Invoiced."""
+    browser.folder = people["folder"]
+    ops, words = people["rpc"], people["words"]
+    lang = words.lang
+    admin = OdooRPC(target["url"], target["db"], "admin", "admin")
+    accountant = OdooRPC(target["url"], target["db"], people["accountant"],
+                         people["accountant"])
+    # A period of this run's own (a month three years back, another one for
+    # the French users), two new customers working in the users' language,
+    # a line each, a top-up of 1 GB done on that period's 10th.
+    date_from, day, date_to = month_back(37 if people["lang"] else 36)
+    made = customers_with_lines(admin, ops, target.get("sim"), [
+        ["telecom_parc.demo_subscription_eurof_100"],
+        ["telecom_parc.demo_subscription_eurof_20"]], lang=lang)
+    customers = [customer for customer, _lines in made]
+    line_ids = [lines[0][0] for _customer, lines in made]
+    deployment_id = done_on(ops, line_ids, day, data_gb=1)
+    deployment = ops.call("telecom.deployment", "read", [deployment_id], ["name"])[0]["name"]
+    names = {customer: admin.call("res.partner", "read", [customer], ["name"])[0]["name"]
+             for customer in customers}
+    line_names = {line["id"]: line["display_name"] for line in ops.call(
+        "telecom.line", "read", line_ids, ["display_name"])}
+    # What the period holds to invoice (other runs may have left some).
+    period = [["invoice_state", "=", "to_invoice"], ["date", ">=", date_from],
+              ["date", "<=", date_to]]
+    to_invoice = accountant.call("telecom.one.off.report", "search_read", period,
+                                 fields=["amount"])
+    assert len(to_invoice) >= 2, to_invoice
+    fmt = date_format(accountant, lang)
+
+    def shown(iso):
+        return date(*map(int, iso.split("-"))).strftime(fmt)
+
+    # The analysis: this deployment's options, To Invoice.
+    browser.login(people["accountant"], people["accountant"])
+    analysis_list(browser, words)
+    pick_filter(browser, words("To Invoice"))
+    browser.search(deployment, words("Deployment"))
+    for line_id in line_ids:
+        row = browser.row(line_names[line_id])
+        assert deployment in row.text and words("To Invoice") in row.text, row.text
+    assert len(browser.visible("tr.o_data_row")) == 2
+    browser.shot("accountant_options_to_invoice")
+    no_english(browser, words, "accountant_options_to_invoice")
+
+    # Telecom > Reporting > Invoice One-off Options: the period, the preview.
+    browser.menu(words("Invoice One-off Options"))
+    dialog = browser.modal()
+    assert words("Invoice the One-off Options") in browser.text_of(".modal-title")
+    browser.set_input("date_from", shown(date_from), within=dialog)
+    browser.set_input("date_to", shown(date_to), within=dialog)
+    browser.until(lambda d: browser.text_of("[name=option_count]", dialog) == str(len(to_invoice)),
+                  "the preview does not count %d options" % len(to_invoice))
+    assert amount(browser.text_of("[name=amount]", dialog)) == pytest.approx(
+        sum(r["amount"] for r in to_invoice))
+    labels = [label.text.strip() for label in browser.visible("label.o_form_label", dialog)]
+    for label in ("From", "To", "Customers", "Options to Invoice", "Amount to Invoice"):
+        assert words(label) in labels, (label, labels)
+    browser.shot("invoice_one_off_options")
+    no_english(browser, words, "invoice_one_off_options")
+    browser.click(".modal-footer button[name=action_create_invoices]",
+                  words("Create the Invoices"))
+
+    # The invoices made: one draft per customer.
+    browser.until(lambda d: not browser.visible(".modal-dialog"), "the wizard stays open")
+    browser.one(".o_list_view")
+    browser.one(".breadcrumb", words("One-off Option Invoices"))
+    invoices = accountant.call("account.invoice", "search_read", [
+        ["partner_id", "in", customers], ["telecom_date_from", "=", date_from]],
+        fields=["partner_id", "state", "type", "telecom_option_count"])
+    assert sorted(i["partner_id"][0] for i in invoices) == sorted(customers), invoices
+    assert {(i["state"], i["type"], i["telecom_option_count"]) for i in invoices} == {
+        ("draft", "out_invoice", 1)}, invoices
+    for customer in customers:
+        browser.row(names[customer])
+    browser.shot("one_off_invoices")
+    no_english(browser, words, "one_off_invoices")
+
+    # One of them: its line says the option's phone number, deployment
+    # and MAJ date (in the customer's language).
+    first_line = made[0][1][0]
+    browser.click("tr.o_data_row", names[customers[0]])
+    lines = browser.field("invoice_line_ids")
+    row = browser.row(national(first_line[1]), within=lines)
+    detail = words("%(option)s\n%(phone)s · %(deployment)s · MAJ of %(date)s").split("\n")[1] % {
+        "phone": national(first_line[1]), "deployment": deployment, "date": shown(day)}
+    assert detail in row.text.replace("\n", " "), (detail, row.text)
+    assert len(browser.visible("tr.o_data_row", within=lines)) == 1
+    button = browser.one(".oe_stat_button", words("One-off Options"))
+    assert "1" in button.text, button.text
+    browser.shot("one_off_invoice")
+    no_english(browser, words, "one_off_invoice")
+
+    # The One-off Options button: the option it bills.
+    button.click()
+    browser.idle()
+    browser.one(".o_list_view")
+    browser.row(line_names[first_line[0]])
+    assert len(browser.visible("tr.o_data_row")) == 1
+    browser.shot("one_off_invoice_options")
+    no_english(browser, words, "one_off_invoice_options")
+
+    # Back in the analysis: Invoiced.
+    analysis_list(browser, words)
+    pick_filter(browser, words("Invoiced"))
+    browser.search(deployment, words("Deployment"))
+    for line_id in line_ids:
+        row = browser.row(line_names[line_id])
+        assert words("On an Invoice") in row.text, row.text
+    assert len(browser.visible("tr.o_data_row")) == 2
+    browser.shot("accountant_options_invoiced")
+    no_english(browser, words, "accountant_options_invoiced")
