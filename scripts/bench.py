@@ -22,6 +22,11 @@ then measures, in this Odoo process:
    hold cancelled: must be lines x 2);
 6. a third top-up reversed before it was sent: the reversal's confirm,
    which withdraws every request (nothing to cancel, nothing sent);
+7. the one-off options of those deployments (the day's MAJ) invoiced as an
+   accountant does it, with the wizard ``telecom.one.off.invoice`` in one
+   transaction (seconds, SQL queries, options invoiced, invoices made,
+   options per second, peak memory of the step), then the same invoicing
+   again, which must make nothing;
 
 then, with the simulators at ``--slow-latency`` ms, the push rate per
 system at each of the ``--limits`` of concurrent requests set on the
@@ -51,6 +56,7 @@ import requests
 
 import odoo
 from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIM = os.path.join(ROOT, "simulator", "sim.py")
@@ -141,6 +147,34 @@ class Counter(object):
         self.queries = self.cr.sql_log_count - self.queries
 
 
+class PeakMemory(object):
+    """The peak resident memory (MB) of this process during a block: its
+    high-water mark is set back to the current size on entry (Linux's
+    ``/proc/self/clear_refs``); the process's own peak is kept in
+    ``PeakMemory.process_mb`` before that."""
+
+    process_mb = 0.0
+
+    @staticmethod
+    def _hwm_mb():
+        with open("/proc/self/status") as status:
+            return int([l for l in status if l.startswith("VmHWM")][0].split()[1]) / 1024.0
+
+    def __enter__(self):
+        PeakMemory.process_mb = max(PeakMemory.process_mb, self._hwm_mb())
+        try:
+            with open("/proc/self/clear_refs", "w") as refs:
+                refs.write("5")
+            self.reset = True
+        except OSError:
+            self.reset = False  # the step's peak is then the process's
+        return self
+
+    def __exit__(self, *exc):
+        self.mb = self._hwm_mb()
+        PeakMemory.process_mb = max(PeakMemory.process_mb, self.mb)
+
+
 def setup_backends(env, sim, pool):
     Backend = env["telecom.api.backend"].with_context(active_test=False)
     Backend.search([]).write({"active": False})
@@ -151,6 +185,14 @@ def setup_backends(env, sim, pool):
             "pool_size": pool, "batch_size": 50, "timeout": 30,
             "company_id": env.ref("base.main_company").id,
         })
+
+
+def setup_invoicing(env):
+    """The one-off options taxed as the demo's (the company's default sales
+    tax: 20 % VAT with the French chart). Installed in the same run as
+    l10n_fr, the invoicing bridge is loaded before the chart, so its own
+    install found no tax to give them."""
+    env["product.template"]._telecom_set_default_sale_taxes()
 
 
 def build_parc(env, index, size):
@@ -260,8 +302,103 @@ def measure_size(registry, sim, index, size, data_gb):
         states = dict(cr.fetchall())
     row.update(withdraw_s=step.seconds, withdraw_queries=step.queries,
                withdrawn=states.get("withdrawn", 0), void=states.get("void", 0))
+    # 7. The options of those deployments invoiced, as an accountant does
+    #    it, then again (nothing to make).
+    row.update(measure_invoicing(registry))
     row["confirm_queries_per_line"] = row["confirm_queries"] / float(size)
     row["done_queries_per_line"] = row["done_queries"] / float(size)
+    return row
+
+
+def bench_accountant(env):
+    """The user who invoices: Telecom Accountant and Odoo's Billing, as
+    the wizard asks (made once)."""
+    user = env["res.users"].search([("login", "=", "bench_accountant")])
+    if not user:
+        user = env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Bench Accountant", "login": "bench_accountant",
+            "email": "bench.accountant@example.com",
+            "company_id": env.ref("base.main_company").id,
+            "company_ids": [(6, 0, [env.ref("base.main_company").id])],
+            "groups_id": [(6, 0, [env.ref("base.group_user").id,
+                                  env.ref("telecom_parc.group_telecom_accountant").id,
+                                  env.ref("account.group_account_invoice").id])]})
+    return user.id
+
+
+def invoicing_totals(cr, day):
+    """What the invoicing of ``day`` concerns, read in SQL: the options of
+    the done deployments of that day (all, and those on no invoice line),
+    the customer invoices and their lines."""
+    cr.execute("""
+        SELECT count(*), count(*) FILTER (WHERE o.invoice_line_id IS NULL)
+          FROM telecom_deployment_option o
+          JOIN telecom_deployment d ON d.id = o.deployment_id
+         WHERE d.state = 'done' AND d.date_activation = %s""", (day,))
+    options, left = cr.fetchone()
+    cr.execute("SELECT count(*) FROM account_invoice")
+    invoices = cr.fetchone()[0]
+    cr.execute("SELECT count(*) FROM account_invoice_line")
+    return {"options": options, "left": left, "invoices": invoices,
+            "invoice_lines": cr.fetchone()[0]}
+
+
+def measure_invoicing(registry):
+    """Step 7: the one-off options of the day's MAJ (the deployments of the
+    steps above; those of the sizes before are invoiced already) invoiced
+    by an accountant with the wizard, in one transaction as the button
+    does; then the same period again, which must make nothing (the wizard
+    says there is nothing to invoice; that transaction is rolled back)."""
+    today = date.today().isoformat()
+    with registry.cursor() as cr:
+        user_id = bench_accountant(api.Environment(cr, SUPERUSER_ID, {}))
+        cr.commit()
+    row = {}
+    for run in ("invoice", "invoice_again"):
+        with registry.cursor() as cr:
+            before = invoicing_totals(cr, today)
+            env = api.Environment(cr, user_id, {})
+            invoice_ids, refused = [], ""
+            with Counter(cr) as step, PeakMemory() as peak:
+                wizard = env["telecom.one.off.invoice"].create(
+                    {"date_from": today, "date_to": today})
+                try:
+                    action = wizard.action_create_invoices()
+                    invoice_ids = action["domain"][0][2]
+                    cr.commit()
+                except UserError as error:
+                    refused = error.name
+                    cr.rollback()
+            after = invoicing_totals(cr, today)
+            invoiced, untaxed, tax, amount = 0, 0.0, 0.0, 0.0
+            if invoice_ids:
+                cr.execute("""
+                    SELECT count(*), COALESCE(sum(o.amount), 0)
+                      FROM telecom_deployment_option o
+                      JOIN account_invoice_line il ON il.id = o.invoice_line_id
+                     WHERE il.invoice_id IN %s""", (tuple(invoice_ids),))
+                invoiced, amount = cr.fetchone()
+                cr.execute("""
+                    SELECT COALESCE(sum(amount_untaxed_signed), 0),
+                           COALESCE(sum(CASE WHEN type = 'out_refund' THEN -amount_tax
+                                             ELSE amount_tax END), 0)
+                      FROM account_invoice WHERE id IN %s""", (tuple(invoice_ids),))
+                untaxed, tax = cr.fetchone()
+        row.update({
+            run + "_s": step.seconds, run + "_queries": step.queries,
+            run + "_peak_mb": peak.mb,
+            run + "_to_invoice": before["left"],
+            run + "_options": invoiced,
+            run + "_rate": invoiced / step.seconds if step.seconds else 0.0,
+            run + "_invoices": len(invoice_ids),
+            run + "_invoices_made": after["invoices"] - before["invoices"],
+            run + "_lines_made": after["invoice_lines"] - before["invoice_lines"],
+            run + "_left": after["left"],
+            run + "_period_options": after["options"],
+            run + "_untaxed": float(untaxed), run + "_tax": float(tax),
+            run + "_options_amount": float(amount),
+            run + "_refused": refused,
+        })
     return row
 
 
@@ -642,6 +779,7 @@ def main():
             registry = odoo.registry(args.db)
             with registry.cursor() as cr:
                 setup_backends(api.Environment(cr, SUPERUSER_ID, {}), sim, args.pool)
+                setup_invoicing(api.Environment(cr, SUPERUSER_ID, {}))
             server = PushServer(args.conf, args.db, 2 * max([args.pool] + limits))
             try:
                 for index, size in enumerate(sizes):
@@ -656,7 +794,11 @@ def main():
                 server.stop()
             print("… drift audit of today, each connection", file=sys.stderr)
             results["audit"] = measure_audit(registry, sim, args.latency)
-            results["bench_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+            # The steps' peaks set the high-water mark back: the process's
+            # own is the largest seen.
+            results["bench_peak_mb"] = max(
+                PeakMemory.process_mb,
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
             print("… filling up to %d lines" % args.list_lines, file=sys.stderr)
             big = biggest_parc(registry, args.selected)
             fill_lines(registry, args.list_lines)
@@ -709,6 +851,18 @@ def report(results):
     for r in results["sizes"]:
         print("| %d | %.2f | %d | %d | %d |" % (
             r["lines"], r["withdraw_s"], r["withdraw_queries"], r["withdrawn"], r["void"]))
+    print("\nThe one-off options of those deployments (the day's MAJ) invoiced by an "
+          "accountant with the wizard, in one transaction; then the same period again")
+    print("| lines | options to invoice | invoice s | queries | options invoiced | invoices "
+          "| options/s | untaxed | tax | peak MB | again s | again: invoices, lines made |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results["sizes"]:
+        print("| %d | %d | %.2f | %d | %d | %d | %.0f | %.2f | %.2f | %.0f | %.2f | %d, %d |" % (
+            r["lines"], r["invoice_to_invoice"], r["invoice_s"], r["invoice_queries"],
+            r["invoice_options"], r["invoice_invoices"], r["invoice_rate"],
+            r["invoice_untaxed"], r["invoice_tax"], r["invoice_peak_mb"],
+            r["invoice_again_s"], r["invoice_again_invoices_made"],
+            r["invoice_again_lines_made"]))
     print("\nDrift audit of today, per connection (every option applied today read back "
           "page by page and compared)")
     print("| system | audit s | queries | options read (cancelled) | ERP options (cancelled) "
@@ -770,6 +924,31 @@ def check(results):
         if r["withdrawn"] != r["lines"] * 2 or r["void"] != r["lines"] * 2:
             problems.append("%d lines reversed before sent: %d withdrawn, %d void (expected %d)"
                             % (r["lines"], r["withdrawn"], r["void"], r["lines"] * 2))
+    for r in results["sizes"]:
+        # Each line: the top-up, the second and its reversal, the third and
+        # its reversal.
+        expected = r["lines"] * 5
+        if r["invoice_to_invoice"] != expected or r["invoice_options"] != expected \
+                or r["invoice_left"] or r["invoice_lines_made"] != expected \
+                or not r["invoice_invoices"] \
+                or r["invoice_invoices_made"] != r["invoice_invoices"]:
+            problems.append("%d lines invoiced: %d options to invoice, %d invoiced on %d "
+                            "invoices (%d made, %d lines), %d done options of the period left "
+                            "(expected %d to invoice and invoiced, none left)%s" % (
+                                r["lines"], r["invoice_to_invoice"], r["invoice_options"],
+                                r["invoice_invoices"], r["invoice_invoices_made"],
+                                r["invoice_lines_made"], r["invoice_left"], expected,
+                                ": " + r["invoice_refused"] if r["invoice_refused"] else ""))
+        if abs(r["invoice_untaxed"] - r["invoice_options_amount"]) > 0.005:
+            problems.append("%d lines invoiced: untaxed %.2f, the options' amounts %.2f" % (
+                r["lines"], r["invoice_untaxed"], r["invoice_options_amount"]))
+        if r["invoice_again_invoices"] or r["invoice_again_invoices_made"] \
+                or r["invoice_again_lines_made"] or r["invoice_again_left"] \
+                or not r["invoice_again_refused"]:
+            problems.append("%d lines invoiced again: %d invoices, %d lines made, %d options "
+                            "left (expected nothing to invoice)" % (
+                                r["lines"], r["invoice_again_invoices_made"],
+                                r["invoice_again_lines_made"], r["invoice_again_left"]))
     applied = sum(r["lines"] * 4 for r in results["sizes"])
     cancelled = sum(r["cancelled"] for r in results["sizes"])
     for a in results.get("audit", []):

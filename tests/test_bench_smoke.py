@@ -1,6 +1,7 @@
 """`make bench` as CI's smoke run: 100 lines, one limit of concurrent calls
 and a small list, counts checked (every MAJ applied once in each system, no
-duplicate, by the jobs of a prefork server), times only printed."""
+duplicate, by the jobs of a prefork server; every one-off option of the day
+invoiced once), times only printed."""
 import json
 import os
 import subprocess
@@ -35,6 +36,15 @@ def test_bench_smoke_run(odoo_env, tmp_path):
     assert size["cancelled"] == 200
     # A third one reversed before it was sent: withdrawn, nothing to cancel.
     assert size["withdrawn"] == 200 and size["void"] == 200
+    # The 500 options of the day (the top-up, the second and third ones and
+    # their reversals) invoiced by the wizard, every one; again: nothing.
+    assert size["invoice_to_invoice"] == 500 and size["invoice_options"] == 500
+    assert size["invoice_lines_made"] == 500 and size["invoice_left"] == 0
+    assert size["invoice_invoices"] == size["invoice_invoices_made"] >= 1
+    assert size["invoice_options_amount"] > 0
+    assert abs(size["invoice_untaxed"] - size["invoice_options_amount"]) < 0.005
+    assert size["invoice_again_invoices_made"] == 0 and size["invoice_again_lines_made"] == 0
+    assert size["invoice_again_refused"]
     limit = results["limits"][0]
     assert limit["limit"] == 4 and limit["done"] == 2 * limit["lines"]
     assert limit["calls"] >= 2 * limit["lines"]
