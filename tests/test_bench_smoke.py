@@ -43,6 +43,7 @@ def test_bench_smoke_run(odoo_env, tmp_path):
     assert size["invoice_invoices"] == size["invoice_invoices_made"] >= 1
     assert size["invoice_options_amount"] > 0
     assert abs(size["invoice_untaxed"] - size["invoice_options_amount"]) < 0.005
+    assert size["invoice_tax"] > 0
     assert size["invoice_again_invoices_made"] == 0 and size["invoice_again_lines_made"] == 0
     assert size["invoice_again_refused"]
     limit = results["limits"][0]
