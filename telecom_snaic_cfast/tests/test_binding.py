@@ -303,10 +303,13 @@ class TestBindingAccess(BindingCase):
         salesman = self.env["res.users"].create({
             "name": "Salesman", "login": "binding_salesman",
             "groups_id": [(6, 0, [self.env.ref("base.group_user").id])]})
-        self.assertNotIn("telecom_binding_ids", self.env["res.partner"].sudo(
-            salesman).fields_view_get(view_type="form")["fields"])
+        partner_form = self.env["res.partner"].sudo(
+            salesman).fields_view_get(view_type="form")["fields"]
+        self.assertNotIn("telecom_binding_ids", partner_form)
         self.partner.sudo(salesman).read(["name"])
-        self.partner.sudo(salesman).read()
+        # What the web client reads for that form (a plain read() of every
+        # field meets the invoices' rights once accounting is installed).
+        self.partner.sudo(salesman).read(list(partner_form))
 
     def test_key_change_deletion_and_copy(self):
         line_a, line_b, _line_c, _line_d = self.lines
