@@ -297,6 +297,9 @@ def measure_size(registry, sim, index, size, data_gb):
     # 7. The options of those deployments invoiced, as an accountant does
     #    it, then again (nothing to make).
     row.update(measure_invoicing(registry))
+    print("… %d options invoiced in %.1f s (%d queries, peak %.0f MB); again: %d made" % (
+        row["invoice_options"], row["invoice_s"], row["invoice_queries"],
+        row["invoice_peak_mb"], row["invoice_again_lines_made"]), file=sys.stderr)
     row["confirm_queries_per_line"] = row["confirm_queries"] / float(size)
     row["done_queries_per_line"] = row["done_queries"] / float(size)
     return row
@@ -552,8 +555,7 @@ class PushServer(object):
         raise SystemExit("the push server did not start (log: %s)" % self.log)
 
     def stop(self):
-        self.proc.terminate()
-        self.proc.wait(60)
+        stop_process(self.proc)
 
 
 def fill_lines(registry, total):
@@ -672,7 +674,17 @@ def measure_list(conf, db, big=None, recharge_spec=None):
         result["server_peak_mb"] = int(peak) / 1024.0
         return result
     finally:
-        proc.terminate()
+        stop_process(proc)
+
+
+def stop_process(proc, timeout=60):
+    """Stop an Odoo server; killed if it does not stop in ``timeout`` s
+    (a threaded server may be in the middle of a long job)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
         proc.wait(30)
 
 
