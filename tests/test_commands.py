@@ -200,11 +200,15 @@ def test_make_demo_then_stop(demo_env):
     conn.close()
     assert wait_until(lambda: admin.call("telecom.sync.request", "read", [waiting[0]["id"]], [
         "state"])[0]["state"] == "done", timeout=200), "the 503 request was never retried"
-    jobs = admin.call("queue.job", "search_read", [
-        ["method_name", "=", "_telecom_job_lane"], ["state", "=", "done"]],
-        fields=["channel", "result"])
-    assert "root.telecom_sync.snaic" in {job["channel"] for job in jobs}, jobs
-    assert any("applied: 1" in job["result"] for job in jobs), jobs
+    # The lane commits the request before queue_job records its job done
+    # (in a transaction of its own, once the job returns): wait for both.
+    def lane_jobs():
+        return admin.call("queue.job", "search_read", [
+            ["method_name", "=", "_telecom_job_lane"], ["state", "=", "done"]],
+            fields=["channel", "result"])
+    assert wait_until(lambda: any(
+        job["channel"] == "root.telecom_sync.snaic" and "applied: 1" in job["result"]
+        for job in lane_jobs()), timeout=60), lane_jobs()
 
     second = run_make("demo", demo_env)
     assert "Installing" not in second and "Updating" not in second, second

@@ -81,9 +81,21 @@ def test_recharge_done_pushes_once_to_both_systems(rpc, odoo_server):
 
     # Done by queue_job's jobs, in the channel of each system, which the
     # administrator sees under Queue > Jobs.
+    # A lane commits its requests before queue_job records the job done (in
+    # a transaction of its own, once the job returns): wait for that too.
     admin = rpc("admin", "admin")
-    jobs = admin.call("queue.job", "search_read", [["method_name", "=", "_telecom_job_lane"]],
-                      fields=["channel", "state", "result", "eta"])
+
+    def lane_jobs():
+        return admin.call("queue.job", "search_read", [["method_name", "=", "_telecom_job_lane"]],
+                          fields=["channel", "state", "result", "eta"])
+
+    def settled():
+        jobs = lane_jobs()
+        done = [j for j in jobs if j["state"] == "done"]
+        return any("applied: 2" in j["result"] for j in done) and all(
+            j["state"] == "done" or (j["state"] == "pending" and j["eta"]) for j in jobs)
+    wait_for(settled, timeout=30)
+    jobs = lane_jobs()
     done = [j for j in jobs if j["state"] == "done"]
     assert {"root.telecom_sync.snaic", "root.telecom_sync.cfast"} <= {j["channel"] for j in done}, jobs
     assert any("applied: 2" in j["result"] for j in done), jobs
