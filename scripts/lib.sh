@@ -84,8 +84,9 @@ write_odoo_conf() {
 ; the workers run the jobs: at most $TELECOM_JOBS at once (keep --workers
 ; above it, for the users). The SNAIC/CFAST jobs go to the channel of their
 ; system; each connection's "Concurrent Requests" bounds its own jobs. The
-; notes of the MAJ in their lines' chatter run one job at a time.
-channels = root:$TELECOM_JOBS,root.telecom_sync:$TELECOM_JOBS,root.telecom_sync.snaic:$TELECOM_JOBS,root.telecom_sync.cfast:$TELECOM_JOBS,root.telecom_log:1
+; notes of the MAJ in their lines' chatter run one job at a time, and so do
+; the parts of a large invoicing of the one-off options.
+channels = root:$TELECOM_JOBS,root.telecom_sync:$TELECOM_JOBS,root.telecom_sync.snaic:$TELECOM_JOBS,root.telecom_sync.cfast:$TELECOM_JOBS,root.telecom_log:1,root.telecom_invoice:1
 
 [options]
 addons_path = $(odoo_addons_dir),$ROOT

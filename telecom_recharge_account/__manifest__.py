@@ -9,7 +9,7 @@
     "author": "Telecom Parc contributors",
     "website": "https://example.com/telecom_recharge_account",
     "license": "LGPL-3",
-    "depends": ["telecom_recharge", "account"],
+    "depends": ["telecom_recharge", "account", "queue_job"],
     "data": [
         "data/ir_cron_data.xml",
         "wizards/telecom_one_off_invoice.xml",

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from hardening_support import outcome, seed_lines
+from hardening_support import outcome, seed_lines, wait_for
 from test_reversal_rpc import refused
 
 SUB_100 = "telecom_parc.demo_subscription_eurof_100"  # 0.50 per GB
@@ -354,3 +354,62 @@ def test_reversal_of_validated_options_is_a_credit_note(users, odoo_server):
     # The originals stay where they were.
     linked = {o["line_id"][0]: o["invoice_id"][0] for o in options_of(accountant, deployment_id)}
     assert linked == {lines_a[0][0]: invoice_a["id"], lines_b[0][0]: invoice_b["id"]}, linked
+
+
+def test_a_large_invoicing_goes_on_in_jobs(users, odoo_server):
+    """Beyond a part (the system parameter, 2 options here), the click
+    invoices the first part and says how many options are queued; the
+    server's job runner has its workers invoice the others a part at a
+    time, as the accountant, on the same draft invoices; none twice."""
+    admin, ops, accountant = (users[k] for k in ("admin", "ops", "accountant"))
+    date_from, day, date_to = month_back(26)
+    (cust_a, lines_a), (cust_b, lines_b) = customers_with_lines(
+        admin, ops, odoo_server["sim"], [[SUB_100, SUB_20], [SUB_20, SUB_100, SUB_20]])
+    deployment_id = done_on(ops, [l[0] for l in lines_a + lines_b], day)
+    # Only an administrator sets the part's size.
+    refused(accountant.call, "ir.config_parameter", "set_param",
+            "telecom_recharge_account.invoice_part", "1")
+    admin.call("ir.config_parameter", "set_param", "telecom_recharge_account.invoice_part", "2")
+    try:
+        wizard = accountant.call("telecom.one.off.invoice", "create",
+                                 {"date_from": date_from, "date_to": date_to})
+        action = accountant.call("telecom.one.off.invoice", "action_create_invoices", [wizard])
+        assert (action["res_model"], action["res_id"]) == ("telecom.one.off.invoice", wizard)
+        state = accountant.call("telecom.one.off.invoice", "read", [wizard],
+                                ["state", "queued_count", "invoiced_count", "invoice_ids"])[0]
+        assert (state["state"], state["queued_count"], state["invoiced_count"]) == (
+            "queued", 3, 2), state
+        # Nobody writes what a run did.
+        refused(accountant.call, "telecom.one.off.invoice", "write", [wizard],
+                {"queued_count": 0})
+
+        def invoiced():
+            options = options_of(accountant, deployment_id)
+            return all(o["invoice_line_id"] for o in options) and options
+        options = wait_for(invoiced, timeout=120)
+        assert options, options_of(accountant, deployment_id)
+    finally:
+        admin.call("ir.config_parameter", "set_param", "telecom_recharge_account.invoice_part",
+                   "2000")
+    invoice_ids = {o["invoice_id"][0] for o in options}
+    assert len(invoice_ids) == 2, options
+    assert set(state["invoice_ids"]) <= invoice_ids
+    prices = {SUB_100: 0.5, SUB_20: 1.0}
+    for customer, lines in ((cust_a, lines_a), (cust_b, lines_b)):
+        invoices = invoices_of(accountant, invoice_ids, customer)
+        assert len(invoices) == 1, invoices
+        invoice = invoices[0]
+        untaxed = sum(DATA_GB * prices[sub] for _l, _n, sub in lines)
+        assert invoice["telecom_option_count"] == len(invoice["invoice_line_ids"]) == len(lines)
+        assert invoice["amount_untaxed"] == pytest.approx(untaxed), invoice
+        assert invoice["amount_tax"] == pytest.approx(round(untaxed * 0.2, 2)), invoice
+    # Done by the job runner's jobs, run as the accountant.
+    jobs = admin.call("queue.job", "search_read", [
+        ["method_name", "=", "_telecom_job_invoice"], ["state", "=", "done"],
+        ["date_created", ">=", time.strftime("%Y-%m-%d")]],
+        fields=["user_id", "channel", "result"])
+    mine = [j for j in jobs if j["user_id"][0] == accountant.uid
+            and j["channel"] == "root.telecom_invoice"]
+    assert len(mine) >= 2, jobs
+    kind, message = outcome(lambda: run_invoicing(accountant, date_from, date_to))
+    assert kind == "user" and "Nothing to invoice" in message, (kind, message)

@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.addons.queue_job.job import job
 from odoo.addons.telecom_parc.tools.access import (
     check_company_reachable, reachable_company_ids)
 from odoo.addons.telecom_parc.tools.lang import stored_lang
@@ -21,6 +22,10 @@ _logger = logging.getLogger(__name__)
 MAX_NAMED = 10
 # Invoice lines created between two computations of their amounts.
 RECOMPUTE_EVERY = 500
+# Options invoiced in one transaction (see _telecom_part_size).
+PART_SIZE = 2000
+# Written by a run only (see action_create_invoices).
+RUN_FIELDS = {"state", "invoice_ids", "queued_count"}
 
 
 class TelecomOneOffInvoice(models.TransientModel):
@@ -59,6 +64,17 @@ class TelecomOneOffInvoice(models.TransientModel):
         default=lambda self: self.env.user.company_id)
     currency_id = fields.Many2one(
         related="company_id.currency_id", readonly=True)
+    state = fields.Selection(
+        selection=[("draft", "To Run"), ("queued", "Queued")],
+        default="draft", readonly=True)
+    invoice_ids = fields.Many2many(
+        comodel_name="account.invoice", string="Invoices", readonly=True,
+        help="The invoices made or completed by this run.")
+    invoiced_count = fields.Integer(
+        string="Options Invoiced Now", compute="_compute_invoiced_count")
+    queued_count = fields.Integer(
+        string="Options Queued", readonly=True,
+        help="The options that background jobs add to the invoices.")
     option_count = fields.Integer(
         string="Options to Invoice", compute="_compute_preview")
     amount = fields.Monetary(
@@ -82,14 +98,32 @@ class TelecomOneOffInvoice(models.TransientModel):
             wizard.amount = sum(row["quantity"] * row["price_unit"]
                                 for row in rows)
 
+    @api.depends("invoice_ids")
+    def _compute_invoiced_count(self):
+        for wizard in self:
+            wizard.invoiced_count = wizard.invoice_ids and self.env[
+                "telecom.deployment.option"].search_count([
+                    ("invoice_id", "in", wizard.invoice_ids.ids)])
+
     # Access --------------------------------------------------------------
 
     @api.model
     def create(self, vals):
+        # What a run did is written by the run only.
+        vals = {key: value for key, value in vals.items()
+                if key not in RUN_FIELDS}
         # Odoo 11 ignores the access rights of a transient model.
         wizard = super(TelecomOneOffInvoice, self).create(vals)
         wizard._telecom_check_access()
         return wizard
+
+    @api.multi
+    def write(self, vals):
+        if self.env.uid != SUPERUSER_ID and RUN_FIELDS & set(vals):
+            raise UserError(_(
+                "What a run of the invoicing did is written by the run "
+                "only: press Create the Invoices."))
+        return super(TelecomOneOffInvoice, self).write(vals)
 
     @api.multi
     def _telecom_check_access(self):
@@ -112,12 +146,13 @@ class TelecomOneOffInvoice(models.TransientModel):
 
     @api.model
     def _telecom_fetch_options(self, company, date_from, date_to,
-                               partners=None, lock=True):
+                               partners=None, lock=True, option_ids=None):
         """The options of the done deployments of ``company`` whose MAJ
         date is in [date_from, date_to], not invoiced yet, of the lines of
-        ``partners`` (all when empty), as dicts, customers together; with
-        ``lock``, their rows are locked until the transaction ends (a
-        concurrent invoicing waits, then finds them invoiced)."""
+        ``partners`` (all when empty) and among ``option_ids`` (when
+        given), as dicts, customers together; with ``lock``, their rows
+        are locked until the transaction ends (a concurrent invoicing
+        waits, then finds them invoiced)."""
         Option = self.env["telecom.deployment.option"]
         Option.check_access_rights("read")
         query = """
@@ -138,6 +173,9 @@ class TelecomOneOffInvoice(models.TransientModel):
         if partners:
             query += " AND l.partner_id IN %(partners)s"
             params["partners"] = tuple(partners.ids)
+        if option_ids is not None:
+            query += " AND o.id IN %(options)s"
+            params["options"] = tuple(option_ids) or (0,)
         query += """
           ORDER BY l.partner_id, d.date_activation, d.name, o.sequence, o.id"""
         if lock:
@@ -168,20 +206,17 @@ class TelecomOneOffInvoice(models.TransientModel):
     # Invoicing -----------------------------------------------------------
 
     @api.model
-    def _telecom_invoice(self, company, date_from, date_to, partners=None):
+    def _telecom_invoice(self, company, date_from, date_to, partners=None,
+                         option_ids=None):
         """Invoice the options of ``company`` of the period (see
-        :meth:`_telecom_fetch_options`); return the invoices made or
-        completed. Every error is raised before anything is written."""
+        :meth:`_telecom_fetch_options`), all in this transaction; return
+        the invoices made or completed. Every error is raised before
+        anything is written."""
         rows = self._telecom_fetch_options(
-            company, date_from, date_to, partners)
+            company, date_from, date_to, partners, option_ids=option_ids)
         if not rows:
             return self.env["account.invoice"]
-        self._telecom_check_customers(rows)
-        originals = self._telecom_validated_originals(
-            [row["id"] for row in rows if row["reversed"]])
-        groups = self._telecom_group(rows, originals, company, date_from,
-                                     date_to)
-        plans = self._telecom_plan(company, date_from, date_to, groups)
+        plans = self._telecom_check(company, date_from, date_to, rows)
         invoices = self.env["account.invoice"]
         links = []
         with tax_memo():
@@ -209,6 +244,104 @@ class TelecomOneOffInvoice(models.TransientModel):
                     "date_to": format_date(self.env, date_to),
                     "user": self.env.user.name})
         return invoices
+
+    @api.model
+    def _telecom_check(self, company, date_from, date_to, rows):
+        """Check that the options of ``rows`` can be invoiced (raise one
+        UserError naming every customer or product to fix); return the
+        plans of their invoices (see :meth:`_telecom_plan`)."""
+        self._telecom_check_customers(rows)
+        originals = self._telecom_validated_originals(
+            [row["id"] for row in rows if row["reversed"]])
+        groups = self._telecom_group(rows, originals, company, date_from,
+                                     date_to)
+        return self._telecom_plan(company, date_from, date_to, groups)
+
+    @api.model
+    def _telecom_part_size(self):
+        """How many options one transaction invoices (system parameter
+        ``telecom_recharge_account.invoice_part``, default 2,000): each
+        takes ~7 ms of the worker's CPU, which Odoo's prefork limits to
+        60 s per request or job (``limit_time_cpu``)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(
+            "telecom_recharge_account.invoice_part")
+        try:
+            return max(1, int(value or PART_SIZE))
+        except ValueError:
+            return PART_SIZE
+
+    @api.model
+    def _telecom_invoice_in_parts(self, company, date_from, date_to,
+                                  partners=None):
+        """Invoice the options of ``company`` of the period, every one
+        checked first: the first part (:meth:`_telecom_part_size`) in
+        this transaction, the others by a chain of queued jobs, one part
+        each, that complete the same draft invoices. Return the invoices
+        made or completed here and how many options were queued."""
+        rows = self._telecom_fetch_options(company, date_from, date_to,
+                                           partners)
+        if not rows:
+            return self.env["account.invoice"], 0
+        size = self._telecom_part_size()
+        if len(rows) > size:
+            # Every error before anything is written, as in one part.
+            self._telecom_check(company, date_from, date_to, rows)
+        option_ids = [row["id"] for row in rows]
+        invoices = self._telecom_invoice(
+            company, date_from, date_to, option_ids=option_ids[:size])
+        rest = option_ids[size:]
+        if rest:
+            self._telecom_delay_part(company, date_from, date_to, rest)
+        return invoices, len(rest)
+
+    @api.model
+    def _telecom_delay_part(self, company, date_from, date_to, option_ids):
+        """Queue the job that invoices the next part of ``option_ids``
+        (run as this user, after this transaction commits)."""
+        # A caller who sends test_queue_job_no_delay would have queue_job
+        # run the job at once, inside the caller's transaction: never here.
+        self.with_context(
+            test_queue_job_no_delay=False, tracking_disable=True,
+            mail_create_nolog=True, mail_create_nosubscribe=True,
+        ).with_delay(
+            description=_("Invoice %(count)d one-off options of "
+                          "%(date_from)s to %(date_to)s (%(company)s)") % {
+                "count": len(option_ids),
+                "date_from": format_date(self.env, date_from),
+                "date_to": format_date(self.env, date_to),
+                "company": company.name},
+        )._telecom_job_invoice(company.id, date_from, date_to, option_ids)
+
+    @job(default_channel="root.telecom_invoice")
+    @api.model
+    def _telecom_job_invoice(self, company_id, date_from, date_to,
+                             option_ids):
+        """Job: invoice the first part of ``option_ids`` (those still to
+        invoice: never twice), then queue the rest. Returns what it did,
+        in words."""
+        self._telecom_check_access()
+        company = self.env["res.company"].browse(company_id)
+        check_company_reachable(self.env, company.id)
+        size = self._telecom_part_size()
+        part, rest = option_ids[:size], option_ids[size:]
+        invoices = self._telecom_invoice(
+            company, date_from, date_to, option_ids=part)
+        if rest:
+            self._telecom_delay_part(company, date_from, date_to, rest)
+        # Those of the part that were still to invoice (a job run again
+        # finds its own invoiced).
+        self.env.cr.execute("""
+            SELECT count(*) FROM telecom_deployment_option o
+              JOIN account_invoice_line il ON il.id = o.invoice_line_id
+             WHERE o.id IN %s AND il.invoice_id IN %s""", (
+            tuple(part), tuple(invoices.ids) or (0,)))
+        count = self.env.cr.fetchone()[0]
+        return _("%(count)d options invoiced on %(invoices)s; %(left)d "
+                 "left to the next job.") % {
+                     "count": count,
+                     "invoices": ", ".join(invoices.mapped(
+                         "display_name")) or "-",
+                     "left": len(rest)}
 
     @api.model
     def _telecom_check_customers(self, rows):
@@ -421,7 +554,12 @@ class TelecomOneOffInvoice(models.TransientModel):
         # computation one by one: keep them few).
         InvoiceLine = self.env["account.invoice.line"].with_context(
             recompute=False)
-        sequence = max(invoice.invoice_line_ids.mapped("sequence") or [0])
+        # Not through invoice_line_ids: a draft completed by a part can
+        # hold thousands of lines.
+        self.env.cr.execute(
+            "SELECT COALESCE(max(sequence), 0) FROM account_invoice_line "
+            "WHERE invoice_id = %s", (invoice.id,))
+        sequence = self.env.cr.fetchone()[0]
         links = []
         for row, vals in plan["lines"]:
             sequence += 1
@@ -476,7 +614,7 @@ class TelecomOneOffInvoice(models.TransientModel):
                 "(%(date_from)s): choose a start date on or before the end "
                 "date.") % {"date_from": format_date(self.env, self.date_from),
                             "date_to": format_date(self.env, self.date_to)})
-        invoices = self._telecom_invoice(
+        invoices, queued = self._telecom_invoice_in_parts(
             self.company_id, self.date_from, self.date_to, self.partner_ids)
         if not invoices:
             raise UserError(_(
@@ -487,6 +625,29 @@ class TelecomOneOffInvoice(models.TransientModel):
                 "again.") % {
                     "date_from": format_date(self.env, self.date_from),
                     "date_to": format_date(self.env, self.date_to)})
+        if queued:
+            # The rest is on its way: say so, then open the invoices.
+            self.sudo().write({"state": "queued", "queued_count": queued,
+                        "invoice_ids": [(6, 0, invoices.ids)]})
+            return {
+                "type": "ir.actions.act_window",
+                "name": _("Invoice the One-off Options"),
+                "res_model": self._name,
+                "res_id": self.id,
+                "view_mode": "form",
+                "target": "new",
+            }
+        return self._telecom_invoices_action(invoices)
+
+    @api.multi
+    def action_open_invoices(self):
+        """Open the invoices made (or completed) by this run."""
+        self.ensure_one()
+        return self._telecom_invoices_action(self.invoice_ids)
+
+    @api.model
+    def _telecom_invoices_action(self, invoices):
+        """The list of ``invoices``, titled for the one-off options."""
         action = self.env.ref("account.action_invoice_tree1").read()[0]
         # The web client titles the list with display_name, else name.
         title = _("One-off Option Invoices")
@@ -508,14 +669,15 @@ class TelecomOneOffInvoice(models.TransientModel):
                 []):
             try:
                 with self.env.cr.savepoint():
-                    invoices = self._telecom_invoice(
+                    invoices, queued = self._telecom_invoice_in_parts(
                         company, date_from, date_to)
             except UserError as error:
                 _logger.error("One-off options of %s not invoiced: %s",
                               company.name, error.name)
                 continue
             _logger.info("One-off options of %s: %d invoices made or "
-                         "completed", company.name, len(invoices))
+                         "completed, %d options queued", company.name,
+                         len(invoices), queued)
         return True
 
     @api.model
