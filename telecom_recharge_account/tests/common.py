@@ -153,9 +153,6 @@ class TelecomInvoiceCase(TelecomRechargeCase):
             vals["company_id"] = company.id
         wizard = Wizard.create(vals)
         action = wizard.action_create_invoices()
-        if action["res_model"] == wizard._name:
-            # A part invoiced, the rest queued: the invoices of the part.
-            return wizard, action, wizard.invoice_ids
         return wizard, action, self.Invoice.browse(action["domain"][0][2])
 
     def _one_off_invoices(self):

@@ -12,7 +12,7 @@ from odoo.addons.telecom_parc.tools.access import (
     check_company_reachable, reachable_company_ids)
 from odoo.addons.telecom_parc.tools.lang import stored_lang
 from odoo.addons.telecom_parc.tools.phone import to_national
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 
 from ..models.account_tax import tax_memo
 
@@ -25,7 +25,7 @@ RECOMPUTE_EVERY = 500
 # Options invoiced in one transaction (see _telecom_part_size).
 PART_SIZE = 2000
 # Written by a run only (see action_create_invoices).
-RUN_FIELDS = {"state", "invoice_ids", "queued_count"}
+RUN_FIELDS = {"invoice_ids", "queued_count"}
 
 
 class TelecomOneOffInvoice(models.TransientModel):
@@ -64,14 +64,9 @@ class TelecomOneOffInvoice(models.TransientModel):
         default=lambda self: self.env.user.company_id)
     currency_id = fields.Many2one(
         related="company_id.currency_id", readonly=True)
-    state = fields.Selection(
-        selection=[("draft", "To Run"), ("queued", "Queued")],
-        default="draft", readonly=True)
     invoice_ids = fields.Many2many(
         comodel_name="account.invoice", string="Invoices", readonly=True,
         help="The invoices made or completed by this run.")
-    invoiced_count = fields.Integer(
-        string="Options Invoiced Now", compute="_compute_invoiced_count")
     queued_count = fields.Integer(
         string="Options Queued", readonly=True,
         help="The options that background jobs add to the invoices.")
@@ -97,13 +92,6 @@ class TelecomOneOffInvoice(models.TransientModel):
             wizard.option_count = len(rows)
             wizard.amount = sum(row["quantity"] * row["price_unit"]
                                 for row in rows)
-
-    @api.depends("invoice_ids")
-    def _compute_invoiced_count(self):
-        for wizard in self:
-            wizard.invoiced_count = wizard.invoice_ids and self.env[
-                "telecom.deployment.option"].search_count([
-                    ("invoice_id", "in", wizard.invoice_ids.ids)])
 
     # Access --------------------------------------------------------------
 
@@ -625,32 +613,22 @@ class TelecomOneOffInvoice(models.TransientModel):
                 "again.") % {
                     "date_from": format_date(self.env, self.date_from),
                     "date_to": format_date(self.env, self.date_to)})
-        if queued:
-            # The rest is on its way: say so, then open the invoices.
-            self.sudo().write({"state": "queued", "queued_count": queued,
-                        "invoice_ids": [(6, 0, invoices.ids)]})
-            return {
-                "type": "ir.actions.act_window",
-                "name": _("Invoice the One-off Options"),
-                "res_model": self._name,
-                "res_id": self.id,
-                "view_mode": "form",
-                "target": "new",
-            }
-        return self._telecom_invoices_action(invoices)
-
-    @api.multi
-    def action_open_invoices(self):
-        """Open the invoices made (or completed) by this run."""
-        self.ensure_one()
-        return self._telecom_invoices_action(self.invoice_ids)
+        # What the run did, for RPC clients (the list opens at once).
+        self.sudo().write({"queued_count": queued,
+                           "invoice_ids": [(6, 0, invoices.ids)]})
+        return self._telecom_invoices_action(invoices, queued)
 
     @api.model
-    def _telecom_invoices_action(self, invoices):
-        """The list of ``invoices``, titled for the one-off options."""
+    def _telecom_invoices_action(self, invoices, queued=0):
+        """The list of ``invoices``, titled for the one-off options and
+        saying how many options background jobs still add to them."""
         action = self.env.ref("account.action_invoice_tree1").read()[0]
         # The web client titles the list with display_name, else name.
         title = _("One-off Option Invoices")
+        if queued:
+            title = _("One-off Option Invoices (%(count)s more options being "
+                      "added by background jobs)") % {
+                          "count": formatLang(self.env, queued, digits=0)}
         action.update(
             name=title, display_name=title,
             domain=[("id", "in", invoices.ids)],
