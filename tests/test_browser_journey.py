@@ -48,6 +48,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import ROOT, OdooRPC
+from hardening_support import wait_for
 from test_invoicing_rpc import customers_with_lines, done_on, month_back, national
 
 CHROMIUM = os.environ.get("TELECOM_CHROMIUM", "/usr/bin/chromium")
@@ -1167,3 +1168,65 @@ def test_accountant_invoices_the_one_off_options(target, people, browser):
     assert len(browser.visible("tr.o_data_row")) == 2
     browser.shot("accountant_options_invoiced")
     no_english(browser, words, "accountant_options_invoiced")
+
+
+def test_accountant_invoices_a_large_period_in_parts(target, people, browser):
+    """Beyond a part (the system parameter, 1 option here), Create the
+    Invoices opens the invoices of the first part under a title that says
+    how many options background jobs still add; the server's job runner
+    invoices them, as the accountant."""
+    browser.folder = people["folder"]
+    ops, words = people["rpc"], people["words"]
+    lang = words.lang
+    admin = OdooRPC(target["url"], target["db"], "admin", "admin")
+    accountant = OdooRPC(target["url"], target["db"], people["accountant"],
+                         people["accountant"])
+    date_from, day, date_to = month_back(39 if people["lang"] else 38)
+    made = customers_with_lines(admin, ops, target.get("sim"), [
+        ["telecom_parc.demo_subscription_eurof_100"] * 3], lang=lang)
+    line_ids = [line[0] for line in made[0][1]]
+    deployment_id = done_on(ops, line_ids, day, data_gb=1)
+    period = [["invoice_state", "=", "to_invoice"], ["date", ">=", date_from],
+              ["date", "<=", date_to]]
+    to_invoice = accountant.call("telecom.one.off.report", "search_count", period)
+    assert to_invoice >= 3, to_invoice
+    fmt = date_format(accountant, lang)
+
+    def shown(iso):
+        return date(*map(int, iso.split("-"))).strftime(fmt)
+
+    admin.call("ir.config_parameter", "set_param", "telecom_recharge_account.invoice_part", "1")
+    try:
+        browser.login(people["accountant"], people["accountant"])
+        analysis_list(browser, words)
+        browser.menu(words("Invoice One-off Options"))
+        dialog = browser.modal()
+        browser.set_input("date_from", shown(date_from), within=dialog)
+        browser.set_input("date_to", shown(date_to), within=dialog)
+        browser.until(lambda d: browser.text_of("[name=option_count]", dialog) == str(to_invoice),
+                      "the preview does not count %d options" % to_invoice)
+        browser.click(".modal-footer button[name=action_create_invoices]",
+                      words("Create the Invoices"))
+        browser.until(lambda d: not browser.visible(".modal-dialog"), "the wizard stays open")
+        browser.one(".o_list_view")
+        title = words("One-off Option Invoices (%(count)s more to come)") % {
+            "count": to_invoice - 1}
+        crumb = browser.one(".breadcrumb li.active", title)
+        # Read whole, not cut by the breadcrumb's ellipsis.
+        assert browser.driver.execute_script(
+            "return arguments[0].scrollWidth <= arguments[0].clientWidth;", crumb), title
+        assert len(browser.visible("tr.o_data_row")) == 1
+        browser.shot("one_off_invoices_in_parts")
+        no_english(browser, words, "one_off_invoices_in_parts")
+
+        def invoiced():
+            options = accountant.call("telecom.deployment.option", "search_read", [
+                ["deployment_id", "=", deployment_id]], fields=["invoice_id"])
+            return all(o["invoice_id"] for o in options) and options
+        options = wait_for(invoiced, timeout=120)
+        assert options, "the jobs did not invoice the other options"
+    finally:
+        admin.call("ir.config_parameter", "set_param", "telecom_recharge_account.invoice_part",
+                   "2000")
+    # One draft for the customer, completed by the jobs.
+    assert len({o["invoice_id"][0] for o in options}) == 1, options

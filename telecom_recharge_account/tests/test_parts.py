@@ -79,8 +79,7 @@ class TestInvoicingInParts(TelecomInvoiceCase):
         self.assertEqual(action["res_model"], "account.invoice")
         self.assertEqual(
             action["display_name"],
-            "One-off Option Invoices (3 more options being added by "
-            "background jobs)")
+            "One-off Option Invoices (3 more to come)")
         self.assertEqual(action["name"], action["display_name"])
         self.assertEqual(wizard.queued_count, 3)
         self.assertEqual(wizard.invoice_ids, first)
@@ -135,8 +134,7 @@ class TestInvoicingInParts(TelecomInvoiceCase):
         action = wizard.action_create_invoices()
         self.assertEqual(
             action["display_name"],
-            "Factures des options ponctuelles (3 options de plus en cours "
-            "d'ajout par des tâches de fond)")
+            "Factures des options ponctuelles (3 de plus à venir)")
 
     def test_a_job_run_again_invoices_nothing_twice(self):
         self._run(user=self.user_billing)

@@ -626,8 +626,8 @@ class TelecomOneOffInvoice(models.TransientModel):
         # The web client titles the list with display_name, else name.
         title = _("One-off Option Invoices")
         if queued:
-            title = _("One-off Option Invoices (%(count)s more options being "
-                      "added by background jobs)") % {
+            # Short: the breadcrumb cuts a long title.
+            title = _("One-off Option Invoices (%(count)s more to come)") % {
                           "count": formatLang(self.env, queued, digits=0)}
         action.update(
             name=title, display_name=title,
